@@ -1,0 +1,153 @@
+package dev.holdfast.node;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.util.function.Consumer;
+
+/**
+ * Echoes every text, binary and continuation frame unchanged, answers pings, completes close
+ * handshakes, and counts each connection's end by its close code. One instance serves all the
+ * connections of an echo verticle instance: an idle connection costs this handler nothing.
+ *
+ * <p>Per-connection state exists only while it is needed, as channel attributes: the byte count of
+ * a fragmented message in progress, and the close code once a close has begun.
+ */
+@Sharable
+final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "echo";
+
+  /** The close code of a closing connection; absent while it is open. */
+  private static final AttributeKey<Integer> CLOSE_CODE = AttributeKey.valueOf("holdfast.closeCode");
+  /** Payload bytes so far of a fragmented message; absent between messages. */
+  private static final AttributeKey<long[]> FRAGMENT_BYTES = AttributeKey.valueOf("holdfast.fragmentBytes");
+
+  private static final int NO_STATUS = 1005;
+  private static final int ABNORMAL = 1006;
+
+  private final int maxMessageBytes;
+  private final ConnectionLedger ledger;
+  private final HeldChannels held;
+  private final Consumer<Channel> onClosed;
+
+  EchoFrameHandler(int maxMessageBytes, ConnectionLedger ledger, HeldChannels held, Consumer<Channel> onClosed) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.ledger = ledger;
+    this.held = held;
+    this.onClosed = onClosed;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+        || msg instanceof ContinuationWebSocketFrame) {
+      echo(ctx, (WebSocketFrame) msg);
+    } else if (msg instanceof PingWebSocketFrame ping) {
+      ctx.write(new PongWebSocketFrame(ping.content()));
+    } else if (msg instanceof CloseWebSocketFrame close) {
+      onCloseFrame(ctx, close);
+    } else {
+      ReferenceCountUtil.release(msg); // pongs and anything else
+    }
+  }
+
+  private void echo(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    int bytes = frame.content().readableBytes();
+    boolean fin = frame.isFinalFragment();
+    boolean continuation = frame instanceof ContinuationWebSocketFrame;
+    if (!fin || continuation) {
+      Attribute<long[]> attr = ctx.channel().attr(FRAGMENT_BYTES);
+      long[] sofar = attr.get();
+      if (sofar == null) {
+        sofar = new long[1];
+        attr.set(sofar);
+      }
+      sofar[0] = (continuation ? sofar[0] : 0) + bytes;
+      if (sofar[0] > maxMessageBytes) {
+        frame.release();
+        closeWith(ctx.channel(), WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
+            "message over " + maxMessageBytes + " bytes", true);
+        return;
+      }
+      if (fin) {
+        attr.set(null);
+      }
+    }
+    ledger.onEchoed(bytes, fin);
+    ctx.write(frame);
+    if (!ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(false); // the client reads slower than it sends
+    }
+  }
+
+  private void onCloseFrame(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+    Attribute<Integer> code = ctx.channel().attr(CLOSE_CODE);
+    if (code.get() != null) {
+      close.release(); // the answer to our own close frame
+      ctx.close();
+      return;
+    }
+    int status = close.statusCode();
+    code.set(status < 0 ? NO_STATUS : status);
+    ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE); // echo the client's code back
+  }
+
+  /**
+   * Starts a server-side close with this code, unless a close has already begun. With
+   * {@code now}, the connection is cut right after the close frame (protocol errors); otherwise the
+   * client's answering close frame ends it.
+   */
+  void closeWith(Channel ch, int code, String reason, boolean now) {
+    if (ch.attr(CLOSE_CODE).setIfAbsent(code) != null) {
+      return;
+    }
+    var written = ch.writeAndFlush(new CloseWebSocketFrame(code, reason));
+    written.addListener(now ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Integer code = ctx.channel().attr(CLOSE_CODE).get();
+    held.remove(ctx.channel());
+    ledger.onClosed(code == null ? ABNORMAL : code);
+    onClosed.accept(ctx.channel());
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException bad) {
+      // a bad frame closes its own connection, with the code that says why (1002, 1007, 1009)
+      closeWith(ctx.channel(), bad.closeStatus().code(), bad.closeStatus().reasonText(), true);
+    } else {
+      ctx.close(); // reset by peer and the like: counted as 1006 when the channel goes inactive
+    }
+  }
+}

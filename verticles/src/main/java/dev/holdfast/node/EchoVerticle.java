@@ -1,0 +1,146 @@
+package dev.holdfast.node;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One echo verticle instance: binds the WebSocket port on its own event loop and holds the
+ * connections that the kernel hands to that loop.
+ *
+ * <p>Why not Vert.x's own HTTP server: a WebSocket held by it keeps two pre-allocated outbound
+ * queues (about 8 KB) and the upgraded HTTP connection's request, response and headers, some 15 KB
+ * per idle socket against under 2 KB for Netty's own WebSocket codec. So each instance runs a
+ * Netty pipeline of Netty's HTTP and WebSocket handlers directly on the event loop Vert.x gave its
+ * context, and Vert.x keeps what it is good at: deployment, admin HTTP, metrics and clustering.
+ * With native epoll every instance binds the same port with {@code SO_REUSEPORT} and the kernel
+ * spreads new connections across them; each instance counts its own in its {@link ConnectionLedger}.
+ */
+public final class EchoVerticle extends VerticleBase {
+
+  private static final int HTTP_MAX_INITIAL_LINE = 4096;
+  private static final int HTTP_MAX_HEADERS = 8192;
+  private static final int HANDSHAKE_MAX_BODY = 8192;
+
+  private final NodeConfig config;
+  private final int port;
+  private final boolean reusePort;
+  private final Admission admission;
+  private final ConnectionLedger ledger;
+  private final HeldChannels held = new HeldChannels();
+
+  private EventLoop loop;
+  private Channel server;
+  private EchoFrameHandler echo;
+  private Promise<Void> drained;
+
+  EchoVerticle(NodeConfig config, int port, boolean reusePort, Admission admission, ConnectionLedger ledger) {
+    this.config = config;
+    this.port = port;
+    this.reusePort = reusePort;
+    this.admission = admission;
+    this.ledger = ledger;
+  }
+
+  @Override
+  public Future<?> start() {
+    ContextInternal ctx = (ContextInternal) context;
+    loop = ctx.nettyEventLoop();
+    echo = new EchoFrameHandler(config.maxMessageBytes(), ledger, held, this::onClosed);
+    UpgradeHandler upgrade = new UpgradeHandler(config, admission, ledger, held, echo);
+    boolean compression = config.compression();
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(loop) // acceptor and connections both on this instance's own event loop
+        .channelFactory(((VertxInternal) vertx).transport().serverChannelFactory(false))
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast("http", new HttpServerCodec(HTTP_MAX_INITIAL_LINE, HTTP_MAX_HEADERS, HANDSHAKE_MAX_BODY));
+            ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HANDSHAKE_MAX_BODY));
+            if (compression) {
+              ch.pipeline().addLast("deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
+            }
+            ch.pipeline().addLast("upgrade", upgrade);
+          }
+        });
+    if (reusePort && vertx.isNativeTransportEnabled()) {
+      bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
+    } else if (reusePort) {
+      bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+    }
+    Promise<Void> bound = ctx.promise();
+    bootstrap.bind(new InetSocketAddress(config.host(), port)).addListener(f -> {
+      if (f.isSuccess()) {
+        server = ((io.netty.channel.ChannelFuture) f).channel();
+        bound.complete();
+      } else {
+        bound.fail(f.cause());
+      }
+    });
+    return bound.future();
+  }
+
+  /** The port this instance listens on (the OS's choice when configured as 0). */
+  int boundPort() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** Which event loop thread this instance runs on, to check one instance per loop. */
+  EventLoop eventLoop() {
+    return loop;
+  }
+
+  /**
+   * Stops accepting, sends every held connection a 1001 close frame, and completes when all have
+   * closed or when the close timeout cuts off those that did not answer.
+   */
+  @Override
+  public Future<?> stop() {
+    Promise<Void> done = Promise.promise();
+    loop.execute(() -> {
+      drained = done;
+      if (server != null) {
+        server.close();
+      }
+      for (Channel ch : held.snapshot()) {
+        echo.closeWith(ch, 1001, "going away", false);
+      }
+      loop.schedule(() -> {
+        for (Channel ch : held.snapshot()) {
+          ch.close(); // did not answer its close frame in time
+        }
+      }, config.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      completeDrainIfEmpty();
+    });
+    return done.future();
+  }
+
+  private void onClosed(Channel ch) {
+    if (drained != null) {
+      completeDrainIfEmpty();
+    }
+  }
+
+  private void completeDrainIfEmpty() {
+    if (held.size() == 0) {
+      drained.tryComplete();
+    }
+  }
+}
