@@ -1,0 +1,2 @@
+/** Benchmarks: baseline servers, load drivers and the harness that writes the README's tables. */
+package dev.holdfast.bench;

@@ -1,0 +1,118 @@
+package dev.holdfast.node;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client written out by hand over a plain socket, so tests can send what no library
+ * would: invalid UTF-8, oversized frames, raw fragments, and read the exact close frame back.
+ */
+final class RawWebSocket implements AutoCloseable {
+
+  static final int TEXT = 0x1;
+  static final int BINARY = 0x2;
+  static final int CONTINUATION = 0x0;
+  static final int CLOSE = 0x8;
+  static final int PING = 0x9;
+  static final int PONG = 0xA;
+
+  /** One frame as read: opcode, FIN and payload. */
+  record Frame(int opcode, boolean fin, byte[] payload) {
+    int closeCode() {
+      return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+    }
+  }
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+  final String statusLine;
+
+  RawWebSocket(int port, String path) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(10_000);
+    in = new DataInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+    byte[] key = new byte[16];
+    ThreadLocalRandom.current().nextBytes(key);
+    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    statusLine = readLine();
+    while (!readLine().isEmpty()) {
+      // skip the response headers
+    }
+  }
+
+  private String readLine() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) != '\n') {
+      if (c < 0) {
+        throw new IOException("connection closed during the handshake");
+      }
+      if (c != '\r') {
+        line.write(c);
+      }
+    }
+    return line.toString(StandardCharsets.US_ASCII);
+  }
+
+  /** Sends one masked frame, as a client must. */
+  void send(int opcode, boolean fin, byte[] payload) throws IOException {
+    ByteArrayOutputStream f = new ByteArrayOutputStream();
+    f.write((fin ? 0x80 : 0) | opcode);
+    if (payload.length < 126) {
+      f.write(0x80 | payload.length);
+    } else if (payload.length < 65536) {
+      f.write(0x80 | 126);
+      f.write(payload.length >>> 8);
+      f.write(payload.length);
+    } else {
+      f.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        f.write((int) ((long) payload.length >>> shift));
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    f.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      f.write(payload[i] ^ mask[i & 3]);
+    }
+    out.write(f.toByteArray());
+    out.flush();
+  }
+
+  /** Reads one (unmasked, server-sent) frame. */
+  Frame read() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7F;
+    if (len == 126) {
+      len = in.readUnsignedShort();
+    } else if (len == 127) {
+      len = in.readLong();
+    }
+    byte[] payload = new byte[(int) len];
+    in.readFully(payload);
+    return new Frame(b0 & 0x0F, (b0 & 0x80) != 0, payload);
+  }
+
+  /** True when the server has closed the TCP connection. */
+  boolean serverClosed() throws IOException {
+    return in.read() < 0;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
