@@ -1,9 +1,17 @@
 package dev.holdfast.cli;
 
 import dev.holdfast.config.ConfigException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** What every subcommand does alike. */
 final class Cli {
+
+  /** Held so the level set here is not lost when the logger would be garbage collected. */
+  private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+  private static final Logger CP_SUBSYSTEM = Logger.getLogger("com.hazelcast.cp.CPSubsystem");
 
   private Cli() {
   }
@@ -12,5 +20,31 @@ final class Cli {
   static int configError(String command, ConfigException e) {
     System.err.println("holdfast " + command + ": config error at " + e.getMessage());
     return Holdfast.USAGE;
+  }
+
+  /** Hazelcast logs every member event at INFO; keep warnings and errors only, unless asked. */
+  static void quietHazelcast() {
+    if (System.getProperty("holdfast.hazelcast.verbose") == null) {
+      HAZELCAST.setLevel(Level.WARNING);
+      CP_SUBSYSTEM.setLevel(Level.SEVERE); // warns that CP is off; holdfast uses no CP structures
+    }
+  }
+
+  /** Waits for one step of a stop; a failure or time-out is reported, and the stop goes on. */
+  static void awaitQuietly(String step, io.vertx.core.Future<?> future, long timeoutMs) {
+    try {
+      future.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      System.err.println("holdfast: " + step + ": " + rootCause(e));
+    }
+  }
+
+  /** The cause behind the wrappers that futures and executors add. */
+  static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 }

@@ -1,24 +1,31 @@
 package dev.holdfast.cli;
 
+import dev.holdfast.admin.AdminServer;
+import dev.holdfast.cluster.ClusterConfigs;
+import dev.holdfast.cluster.ClusterJoin;
+import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.ConfigReader;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.node.EchoNode;
 import dev.holdfast.node.NodeConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code holdfast node}: runs an echo node until SIGTERM, then drains it. */
+/** {@code holdfast node}: runs an echo node until SIGTERM, then leaves the cluster view and drains. */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = {"Runs an echo node: WebSocket echo on every event loop, an admin HTTP port",
-        "(/health /ready /status /metrics), counts checked against the kernel's.",
+        "(/health /ready /status /cluster /metrics), counts checked against the kernel's,",
+        "joined to a Hazelcast cluster unless --standalone.",
         "Flags override the JSON config file; every field has a default (see README)."})
 final class NodeCommand implements Callable<Integer> {
 
@@ -54,8 +61,11 @@ final class NodeCommand implements Callable<Integer> {
   boolean standalone;
 
   @Option(names = "--cluster-config", paramLabel = "NAME|FILE",
-      description = "Hazelcast config: loopback (default), members, multicast, kubernetes, or a file path")
+      description = "Hazelcast config: loopback (default), members, multicast, kubernetes, or an XML file")
   String clusterConfig;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name (default: the config's, holdfast)")
+  String clusterName;
 
   @Override
   public Integer call() throws Exception {
@@ -65,30 +75,60 @@ final class NodeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return Cli.configError("node", e);
     }
+    Cli.quietHazelcast();
     PrometheusMeterRegistry registry = Metrics.newRegistry("node", cfg.nodeId());
-    Vertx vertx = EchoNode.standaloneVertx(cfg, registry);
+    NodeConfig.ClusterSettings cs = cfg.cluster();
+    Vertx vertx;
+    ClusterView view = null;
+    try {
+      if (cs.enabled()) {
+        ClusterJoin join = ClusterJoin.join(EchoNode.vertxOptions(cfg), registry,
+            ClusterConfigs.load(cs.config(), cs.name(), "$.cluster.config")).await(120, TimeUnit.SECONDS);
+        vertx = join.vertx();
+        view = new ClusterView(join, cs.publishInterval(), cs.ttlIntervals());
+      } else {
+        vertx = EchoNode.standaloneVertx(cfg, registry);
+      }
+    } catch (ConfigException e) {
+      return Cli.configError("node", e);
+    } catch (Exception e) {
+      System.err.println("holdfast node: could not join the cluster (" + cs + "): " + Cli.rootCause(e));
+      return Holdfast.FAILED;
+    }
+    ClusterView clusterView = view;
     EchoNode node;
     try {
-      node = EchoNode.launch(cfg, vertx, registry, router -> { }).await(60, TimeUnit.SECONDS);
+      node = EchoNode.launch(cfg, vertx, registry, router -> router.get("/cluster").handler(rc -> {
+        if (clusterView == null) {
+          AdminServer.json(rc, 404, new JsonObject().put("error", "standalone node: no cluster view"));
+        } else {
+          AdminServer.json(rc, 200, clusterView.toJson());
+        }
+      })).await(60, TimeUnit.SECONDS);
+      if (clusterView != null) {
+        clusterView.start(node::snapshot).await(30, TimeUnit.SECONDS);
+        clusterView.registerMetrics(registry);
+        node.clusterStatus(() -> new JsonObject().put("enabled", true).put("name", clusterView.clusterName())
+            .put("config", cs.config()).put("members", clusterView.members()));
+      }
     } catch (Exception e) {
       vertx.close();
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      Throwable cause = Cli.rootCause(e);
       if (cause instanceof ConfigException ce) {
         return Cli.configError("node", ce);
       }
       System.err.println("holdfast node: could not start: " + cause);
       return Holdfast.FAILED;
     }
-    printBanner(node, vertx);
+    printBanner(node, vertx, clusterView, cs);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("holdfast node " + node.nodeId() + ": draining " + node.held() + " connections");
-      try {
-        node.stop().eventually(() -> vertx.close())
-            .await(cfg.closeTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        System.err.println("holdfast node: stop: " + e);
-      }
+      System.out.println("holdfast node " + node.nodeId() + ": leaving the cluster view, draining " + node.held()
+          + " connections");
+      // one step after the other on this thread: leave the view, drain, then leave the cluster
+      Cli.awaitQuietly("leave the cluster view", clusterView == null ? Future.succeededFuture() : clusterView.stop(), 10_000);
+      Cli.awaitQuietly("drain", node.stop(), cfg.closeTimeout().toMillis() + 10_000);
+      Cli.awaitQuietly("close", vertx.close(), 30_000);
       System.out.println("holdfast node " + node.nodeId() + ": stopped");
       stopped.countDown();
     }, "holdfast-stop"));
@@ -105,12 +145,13 @@ final class NodeCommand implements Callable<Integer> {
     put(json, "adminPort", adminPort);
     put(json, "instances", instances);
     put(json, "maxConnections", maxConnections);
-    if (standalone || clusterConfig != null) {
+    if (standalone || clusterConfig != null || clusterName != null) {
       JsonObject cluster = json.getValue("cluster") instanceof JsonObject o ? o : new JsonObject();
       if (standalone) {
         cluster.put("enabled", false);
       }
       put(cluster, "config", clusterConfig);
+      put(cluster, "name", clusterName);
       json.put("cluster", cluster);
     }
     return json;
@@ -122,12 +163,18 @@ final class NodeCommand implements Callable<Integer> {
     }
   }
 
-  private static void printBanner(EchoNode node, Vertx vertx) {
+  private static void printBanner(EchoNode node, Vertx vertx, ClusterView view, NodeConfig.ClusterSettings cs) {
     NodeConfig c = node.config();
     System.out.printf("holdfast node %s: %s, %d echo verticles, %s transport%n", node.nodeId(), node.wsUrl(),
         c.instances(), vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
     System.out.printf("  open-file limit %d allows %d sockets (reserve %d); admission cap %d%n",
         node.openFiles(), node.socketsAllowed(), c.openFileReserve(), node.maxConnections());
-    System.out.printf("  admin http://%s:%d  (/health /ready /status /metrics)%n", c.adminHost(), node.adminPort());
+    if (view != null) {
+      System.out.printf("  cluster %s (%s config): %d members, %d echo nodes in the view, %d connections%n",
+          view.clusterName(), cs.config(), view.members(), view.snapshots("node").size(), view.heldByNodes());
+    } else {
+      System.out.println("  standalone: no cluster");
+    }
+    System.out.printf("  admin http://%s:%d  (/health /ready /status /cluster /metrics)%n", c.adminHost(), node.adminPort());
   }
 }

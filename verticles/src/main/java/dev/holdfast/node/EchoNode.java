@@ -1,6 +1,7 @@
 package dev.holdfast.node;
 
 import dev.holdfast.admin.AdminServer;
+import dev.holdfast.cluster.NodeSnapshot;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.node.ConnectionLedger.Rejection;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.logging.Logger;
 
@@ -48,6 +50,7 @@ public final class EchoNode {
   private HttpServer admin;
   private volatile long osEstablished = -1;
   private volatile boolean ready;
+  private volatile Supplier<JsonObject> clusterStatus = () -> new JsonObject().put("enabled", false);
 
   private EchoNode(Vertx vertx, NodeConfig config, PrometheusMeterRegistry registry, long openFiles, long socketsAllowed,
       long maxConnections) {
@@ -218,11 +221,23 @@ public final class EchoNode {
             .put("closedByCode", byCode))
         .put("messages", new JsonObject().put("echoed", messages()).put("bytes", bytes()))
         .put("os", new JsonObject().put("established", os))
+        .put("cluster", clusterStatus.get())
         .put("limits", new JsonObject()
             .put("openFiles", openFiles)
             .put("openFileReserve", config.openFileReserve())
             .put("socketsAllowed", socketsAllowed)
             .put("maxConnections", admission.maxConnections()));
+  }
+
+  /** This node's counts as it publishes them to the cluster view (member id and time filled in there). */
+  public NodeSnapshot snapshot() {
+    return new NodeSnapshot(config.nodeId(), null, NodeSnapshot.ROLE_NODE, wsUrl, held(), opened(), closed(), rejected(),
+        osEstablished, 0);
+  }
+
+  /** What {@code /status} says of the cluster (name, members); standalone until set. */
+  public void clusterStatus(Supplier<JsonObject> status) {
+    this.clusterStatus = status;
   }
 
   static String closeCodeLabel(int index) {

@@ -236,6 +236,7 @@ public final class NodeConfig {
 
     private boolean enabled = true;
     private String config = DEFAULT_CONFIG;
+    private String name;
     private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
     private int ttlIntervals = DEFAULT_TTL_INTERVALS;
 
@@ -243,6 +244,7 @@ public final class NodeConfig {
       ClusterSettings s = new ClusterSettings();
       s.enabled = r.bool("enabled", s.enabled);
       s.config = r.string("config", s.config);
+      s.name = r.string("name", null);
       s.publishInterval = r.duration("publishInterval", s.publishInterval, Duration.ofMillis(100), Duration.ofMinutes(5));
       s.ttlIntervals = r.integer("ttlIntervals", s.ttlIntervals, 2, 100);
       r.finish();
@@ -265,6 +267,16 @@ public final class NodeConfig {
 
     public ClusterSettings config(String config) {
       this.config = config;
+      return this;
+    }
+
+    /** The Hazelcast cluster name, replacing the config file's; null keeps the file's ("holdfast"). */
+    public String name() {
+      return name;
+    }
+
+    public ClusterSettings name(String name) {
+      this.name = name;
       return this;
     }
 

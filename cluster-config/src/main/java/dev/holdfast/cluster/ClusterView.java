@@ -1,0 +1,246 @@
+package dev.holdfast.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.map.LocalMapStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The cluster's connection counts, as every member sees them, without a cluster call per
+ * connection: each process publishes one snapshot of its counts per interval to a Hazelcast map,
+ * with a time-to-live of a few intervals, and reads all snapshots back in the same tick. Readers
+ * (the admin port, metrics, the simulator's target choice) read the copy kept in memory.
+ *
+ * <p>A node that leaves removes its own snapshot; a member-left event removes a dead member's at
+ * once; the time-to-live is the backstop for anything else. Cluster writes per second are
+ * {@code members / interval}, whatever the connection churn.
+ */
+public final class ClusterView {
+
+  /** The Hazelcast map holding one snapshot per process, keyed by node id. */
+  public static final String MAP = "holdfast.snapshots";
+
+  private static final Logger LOG = Logger.getLogger(ClusterView.class.getName());
+
+  private final Vertx vertx;
+  private final HazelcastClusterManager manager;
+  private final Duration interval;
+  private final int ttlIntervals;
+  private volatile List<NodeSnapshot> snapshots = List.of();
+  private volatile long publishes;
+  private Supplier<NodeSnapshot> local;
+  private AsyncMap<String, String> map;
+  private Context context;
+  private long timer = -1;
+  private UUID membershipRegistration;
+  private String ownNodeId;
+
+  public ClusterView(ClusterJoin join, Duration interval, int ttlIntervals) {
+    this.vertx = join.vertx();
+    this.manager = join.manager();
+    this.interval = interval;
+    this.ttlIntervals = ttlIntervals;
+  }
+
+  /**
+   * Publishes {@code local} now and every interval from here on. The supplier gives the counts;
+   * the member id and time are filled in here.
+   */
+  public Future<Void> start(Supplier<NodeSnapshot> local) {
+    this.local = local;
+    this.context = vertx.getOrCreateContext();
+    return vertx.sharedData().<String, String>getAsyncMap(MAP).compose(m -> {
+      map = m;
+      membershipRegistration = manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+          context.runOnContext(v -> tick());
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          String gone = event.getMember().getUuid().toString();
+          context.runOnContext(v -> dropMember(gone));
+        }
+      });
+      Promise<Void> first = Promise.promise();
+      context.runOnContext(v -> { // ticks, membership events and stop all run on this one context
+        timer = vertx.setPeriodic(interval.toMillis(), id -> tick());
+        tick().onComplete(first);
+      });
+      return first.future();
+    });
+  }
+
+  /** One publish and one read: the only cluster calls the view makes. */
+  private Future<Void> tick() {
+    NodeSnapshot mine = local.get();
+    mine = new NodeSnapshot(mine.nodeId(), manager.getNodeId(), mine.role(), mine.wsUrl(), mine.held(), mine.opened(),
+        mine.closed(), mine.rejected(), mine.osEstablished(), System.currentTimeMillis());
+    ownNodeId = mine.nodeId();
+    publishes++;
+    return map.put(mine.nodeId(), mine.toJson().encode(), interval.toMillis() * ttlIntervals)
+        .compose(v -> map.entries())
+        .map(entries -> {
+          snapshots = live(entries);
+          return (Void) null;
+        })
+        .onFailure(e -> LOG.warning("cluster view refresh failed: " + e));
+  }
+
+  /** Parses the entries, keeping only those of members still in the cluster. */
+  private List<NodeSnapshot> live(Map<String, String> entries) {
+    Set<String> members = new HashSet<>(manager.getNodes());
+    List<NodeSnapshot> out = new ArrayList<>(entries.size());
+    for (String json : entries.values()) {
+      NodeSnapshot s = NodeSnapshot.fromJson(new JsonObject(json));
+      if (members.contains(s.memberId())) {
+        out.add(s);
+      }
+    }
+    out.sort(Comparator.comparing(NodeSnapshot::nodeId));
+    return List.copyOf(out);
+  }
+
+  /** A member left: drop its snapshots from the view at once and from the map (any survivor may). */
+  private void dropMember(String memberId) {
+    List<NodeSnapshot> kept = new ArrayList<>();
+    for (NodeSnapshot s : snapshots) {
+      if (s.memberId().equals(memberId)) {
+        map.remove(s.nodeId());
+      } else {
+        kept.add(s);
+      }
+    }
+    snapshots = List.copyOf(kept);
+  }
+
+  /** Stops publishing and removes this process's snapshot, so it leaves the view at once. */
+  public Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (membershipRegistration != null) {
+      manager.getHazelcastInstance().getCluster().removeMembershipListener(membershipRegistration);
+    }
+    return ownNodeId == null || map == null ? Future.succeededFuture() : map.remove(ownNodeId).mapEmpty();
+  }
+
+  /** Live snapshots of every role, sorted by node id. */
+  public List<NodeSnapshot> snapshots() {
+    return snapshots;
+  }
+
+  /** Live snapshots of one role, sorted by node id. */
+  public List<NodeSnapshot> snapshots(String role) {
+    return snapshots.stream().filter(s -> s.role().equals(role)).toList();
+  }
+
+  /** Connections held by all echo nodes, by their own counts. */
+  public long heldByNodes() {
+    return snapshots(NodeSnapshot.ROLE_NODE).stream().mapToLong(NodeSnapshot::held).sum();
+  }
+
+  /** Hazelcast members this process sees (echo nodes and simulators alike). */
+  public int members() {
+    return manager.getNodes().size();
+  }
+
+  public String clusterName() {
+    return manager.getHazelcastInstance().getConfig().getClusterName();
+  }
+
+  /**
+   * Writes (put, set, remove) to the snapshot map executed on this member as partition owner:
+   * Hazelcast's own count, so summed over all members it is every write the cluster made.
+   */
+  public long mapWritesOwnedHere() {
+    LocalMapStats stats = manager.getHazelcastInstance().getMap(MAP).getLocalMapStats();
+    return stats.getPutOperationCount() + stats.getSetOperationCount() + stats.getRemoveOperationCount();
+  }
+
+  /** What {@code GET /cluster} shows: one row per live echo node, simulators apart, and the totals. */
+  public JsonObject toJson() {
+    long now = System.currentTimeMillis();
+    JsonArray nodes = new JsonArray();
+    JsonArray simulators = new JsonArray();
+    long held = 0;
+    long opened = 0;
+    long closed = 0;
+    long rejected = 0;
+    long os = 0;
+    for (NodeSnapshot s : snapshots) {
+      JsonObject row = s.toJson().put("ageMs", Math.max(0, now - s.publishedAtMs()));
+      row.remove("publishedAtMs");
+      if (s.role().equals(NodeSnapshot.ROLE_NODE)) {
+        nodes.add(row);
+        held += s.held();
+        opened += s.opened();
+        closed += s.closed();
+        rejected += s.rejected();
+        os += Math.max(0, s.osEstablished());
+      } else {
+        simulators.add(row);
+      }
+    }
+    return new JsonObject()
+        .put("cluster", clusterName())
+        .put("members", members())
+        .put("publishIntervalMs", interval.toMillis())
+        .put("nodes", nodes)
+        .put("simulators", simulators)
+        .put("totals", new JsonObject().put("nodes", nodes.size()).put("held", held).put("opened", opened)
+            .put("closed", closed).put("rejected", rejected).put("osEstablished", os))
+        .put("hazelcast", new JsonObject().put("snapshotWritesOwnedHere", mapWritesOwnedHere()).put("publishesFromHere", publishes));
+  }
+
+  /** The cluster meters: total held, node count, the oldest snapshot's age, and this process's publishes. */
+  public void registerMetrics(MeterRegistry registry) {
+    Gauge.builder("holdfast.cluster.connections", this, ClusterView::heldByNodes)
+        .description("WebSocket connections held by all echo nodes of the cluster, from their snapshots")
+        .register(registry);
+    Gauge.builder("holdfast.cluster.nodes", this, v -> v.snapshots(NodeSnapshot.ROLE_NODE).size())
+        .description("Echo nodes with a live snapshot")
+        .register(registry);
+    Gauge.builder("holdfast.cluster.members", this, ClusterView::members)
+        .description("Hazelcast members this process sees")
+        .register(registry);
+    Gauge.builder("holdfast.cluster.snapshot.age.max", this, ClusterView::oldestSnapshotAgeSeconds)
+        .baseUnit("seconds")
+        .description("Age of the oldest live snapshot; beyond a few publish intervals a member is stuck")
+        .register(registry);
+    FunctionCounter.builder("holdfast.cluster.publishes", this, v -> v.publishes)
+        .description("Snapshots this process wrote to the cluster map: one per interval, never one per connection")
+        .register(registry);
+  }
+
+  private double oldestSnapshotAgeSeconds() {
+    long now = System.currentTimeMillis();
+    long oldest = 0;
+    for (NodeSnapshot s : snapshots) {
+      oldest = Math.max(oldest, now - s.publishedAtMs());
+    }
+    return oldest / 1000.0;
+  }
+}
