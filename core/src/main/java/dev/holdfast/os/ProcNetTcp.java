@@ -1,9 +1,8 @@
 package dev.holdfast.os;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.IntPredicate;
@@ -45,7 +44,7 @@ public final class ProcNetTcp {
       if (!Files.isReadable(table)) {
         continue;
       }
-      try (BufferedReader in = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
+      try (InputStream in = Files.newInputStream(table)) {
         n += countEstablished(in, localPort, remotePort);
       } catch (IOException e) {
         throw new UncheckedIOException("reading " + table, e);
@@ -59,53 +58,92 @@ public final class ProcNetTcp {
     return countEstablished(p -> p == port, p -> true);
   }
 
-  /** Counts the matching ESTABLISHED lines of one table, header line included in {@code in}. */
-  static long countEstablished(BufferedReader in, IntPredicate localPort, IntPredicate remotePort)
-      throws IOException {
+  /**
+   * Counts the matching ESTABLISHED lines of one table (header line included in {@code in}).
+   * Parses bytes in place, without a String per line: a node holding a million sockets has a
+   * table of some 150 MB to scan, and this must not turn into garbage for the collector.
+   */
+  static long countEstablished(InputStream in, IntPredicate localPort, IntPredicate remotePort) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    int len = 0;
     long n = 0;
-    String line = in.readLine(); // header
-    while ((line = in.readLine()) != null) {
-      // fields: sl, local_address, rem_address, st; found by scanning, without splitting the line
-      int i = skipSpaces(line, 0);
-      i = skipToken(line, i);              // sl
-      int local = skipSpaces(line, i);
-      int localEnd = skipToken(line, local);
-      int remote = skipSpaces(line, localEnd);
-      int remoteEnd = skipToken(line, remote);
-      int st = skipSpaces(line, remoteEnd);
-      if (st + 2 > line.length()) {
-        continue;
+    boolean header = true;
+    for (int read; (read = in.read(buf, len, buf.length - len)) > 0 || len > 0; ) {
+      len += Math.max(read, 0);
+      int start = 0;
+      for (int nl; (nl = indexOf(buf, (byte) '\n', start, len)) >= 0 || (read <= 0 && start < len); ) {
+        int end = nl >= 0 ? nl : len; // the last line may lack its newline
+        if (header) {
+          header = false;
+        } else if (established(buf, start, end, localPort, remotePort)) {
+          n++;
+        }
+        start = end + 1;
       }
-      if (hex(line, st, st + 2) != ESTABLISHED) {
-        continue;
+      System.arraycopy(buf, Math.min(start, len), buf, 0, len - Math.min(start, len));
+      len -= Math.min(start, len);
+      if (len == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
       }
-      int lp = hex(line, line.lastIndexOf(':', localEnd) + 1, localEnd);
-      int rp = hex(line, line.lastIndexOf(':', remoteEnd) + 1, remoteEnd);
-      if (localPort.test(lp) && remotePort.test(rp)) {
-        n++;
+      if (read <= 0) {
+        break;
       }
     }
     return n;
   }
 
-  private static int skipSpaces(String s, int i) {
-    while (i < s.length() && s.charAt(i) == ' ') {
+  /** One line: {@code sl local_address rem_address st ...}, addresses as hex ADDR:PORT. */
+  private static boolean established(byte[] b, int from, int to, IntPredicate localPort, IntPredicate remotePort) {
+    int i = skipSpaces(b, from, to);
+    i = skipToken(b, i, to);              // sl
+    int local = skipSpaces(b, i, to);
+    int localEnd = skipToken(b, local, to);
+    int remote = skipSpaces(b, localEnd, to);
+    int remoteEnd = skipToken(b, remote, to);
+    int st = skipSpaces(b, remoteEnd, to);
+    if (st + 2 > to || hex(b, st, st + 2) != ESTABLISHED) {
+      return false;
+    }
+    return localPort.test(hex(b, lastColon(b, local, localEnd) + 1, localEnd))
+        && remotePort.test(hex(b, lastColon(b, remote, remoteEnd) + 1, remoteEnd));
+  }
+
+  private static int indexOf(byte[] b, byte c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastColon(byte[] b, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
+      if (b[i] == ':') {
+        return i;
+      }
+    }
+    return from - 1;
+  }
+
+  private static int skipSpaces(byte[] b, int i, int to) {
+    while (i < to && b[i] == ' ') {
       i++;
     }
     return i;
   }
 
-  private static int skipToken(String s, int i) {
-    while (i < s.length() && s.charAt(i) != ' ') {
+  private static int skipToken(byte[] b, int i, int to) {
+    while (i < to && b[i] != ' ') {
       i++;
     }
     return i;
   }
 
-  private static int hex(String s, int from, int to) {
+  private static int hex(byte[] b, int from, int to) {
     int v = 0;
     for (int i = from; i < to; i++) {
-      v = (v << 4) | Character.digit(s.charAt(i), 16);
+      v = (v << 4) | Character.digit(b[i], 16);
     }
     return v;
   }

@@ -2,8 +2,9 @@ package dev.holdfast.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ProcNetTcpTest {
@@ -43,7 +44,18 @@ class ProcNetTcpTest {
     assertThat(n).isEqualTo(ProcNetTcp.available() ? 0 : -1);
   }
 
-  private static BufferedReader reader(String s) {
-    return new BufferedReader(new StringReader(s));
+  @Test
+  void readsTablesLargerThanItsBufferAndALastLineWithoutNewline() throws Exception {
+    StringBuilder big = new StringBuilder(TCP);
+    String established = "   9: 0100007F:1F90 0200007F:A2B4 01 00000000:00000000 00:00000000 00000000     0        0 102 1 0 20 4 30 10 -1\n";
+    for (int i = 0; i < 5000; i++) { // ~600 KB: many buffer refills, lines split across them
+      big.append(established);
+    }
+    big.append(established.strip());
+    assertThat(ProcNetTcp.countEstablished(reader(big.toString()), p -> p == 8080, p -> true)).isEqualTo(2 + 5001);
+  }
+
+  private static InputStream reader(String s) {
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
   }
 }

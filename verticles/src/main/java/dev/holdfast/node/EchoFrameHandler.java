@@ -67,6 +67,10 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void echo(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    if (ctx.channel().hasAttr(CLOSE_CODE)) {
+      frame.release(); // no data after a close frame (RFC 6455, 5.5.1)
+      return;
+    }
     int bytes = frame.content().readableBytes();
     boolean fin = frame.isFinalFragment();
     boolean continuation = frame instanceof ContinuationWebSocketFrame;

@@ -81,7 +81,7 @@ public final class EchoNode {
       return Future.failedFuture(new ConfigException("$.maxConnections", max + " is more than this process can hold: "
           + "its open-file limit is " + openFiles + ", less a reserve of " + config.openFileReserve()
           + " leaves " + allowed + " sockets. Raise the limit (ulimit -n, or LimitNOFILE= in a systemd unit; "
-          + "see `holdfast preflight`) or lower --max-connections"));
+          + "see README, \"OS tuning\") or lower --max-connections"));
     }
     if (max == 0) {
       return Future.failedFuture(new ConfigException("$.openFileReserve", "leaves no sockets: the open-file limit is "
