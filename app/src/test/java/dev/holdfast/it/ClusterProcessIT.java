@@ -3,6 +3,7 @@ package dev.holdfast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.holdfast.testing.Eventually;
+import dev.holdfast.testing.FreePorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -45,7 +46,7 @@ class ClusterProcessIT {
     client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     config = dir.resolve("node.json");
     // a cluster name of its own, so no other run on this machine can join it
-    Files.writeString(config, new JsonObject().put("instances", 2).put("cluster", new JsonObject()
+    Files.writeString(config, new JsonObject().put("instances", 2).put("osCountInterval", "250ms").put("cluster", new JsonObject()
         .put("name", "it-" + UUID.randomUUID()).put("publishInterval", INTERVAL.toMillis() + "ms")
         .put("ttlIntervals", TTL_INTERVALS)).encode());
   }
@@ -59,7 +60,8 @@ class ClusterProcessIT {
   }
 
   private Node startNode() throws Exception {
-    HoldfastProcess p = HoldfastProcess.start("node", "--config", config.toString(), "--port", "0", "--admin-port", "0");
+    HoldfastProcess p = HoldfastProcess.start("node", "--config", config.toString(),
+        "--port", Integer.toString(FreePorts.belowEphemeralRange()), "--admin-port", "0");
     processes.add(p);
     return new Node(p, p.wsPort(), p.adminPort());
   }

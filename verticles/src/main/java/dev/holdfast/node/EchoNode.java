@@ -136,7 +136,9 @@ public final class EchoNode {
       warnIfLoopsShared();
       NodeMetrics.register(registry, this);
       sampleOs();
-      vertx.setPeriodic(config.osCountInterval().toMillis(), id -> sampleOs());
+      if (!config.osCountInterval().isZero()) {
+        vertx.setPeriodic(config.osCountInterval().toMillis(), id -> sampleOs());
+      }
       return AdminServer.start(vertx, config.adminHost(), config.adminPort(), registry, () -> ready, router -> {
         router.get("/status").handler(rc -> vertx.executeBlocking(this::countOs)
             .onSuccess(os -> AdminServer.json(rc, 200, status(os)))
@@ -175,11 +177,13 @@ public final class EchoNode {
   }
 
   private void sampleOs() {
-    vertx.executeBlocking(this::countOs).onSuccess(n -> osEstablished = n);
+    vertx.executeBlocking(this::countOs);
   }
 
   private long countOs() {
-    return ProcNetTcp.countEstablishedOnLocalPort(port);
+    long n = ProcNetTcp.countEstablishedOnLocalPort(port);
+    osEstablished = n;
+    return n;
   }
 
   /**

@@ -34,8 +34,13 @@ public final class NodeConfig {
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
   /** How long a stop waits for clients to answer its 1001 close frames before cutting them off. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  /** How often the OS's count of established sockets is read for metrics. */
-  public static final Duration DEFAULT_OS_COUNT_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * How often the kernel's count of established sockets is read for metrics and the cluster view;
+   * 0 = only when {@code /status} asks. The kernel formats a line per socket of the whole machine
+   * for it: at 30,000 sockets a read every second cost 16% of a core here (bench/README.md), so the
+   * default is the usual Prometheus scrape interval.
+   */
+  public static final Duration DEFAULT_OS_COUNT_INTERVAL = Duration.ofSeconds(10);
 
   private String nodeId = defaultNodeId();
   private String host = DEFAULT_HOST;
@@ -81,7 +86,11 @@ public final class NodeConfig {
     }
     c.retryAfter = r.duration("retryAfter", c.retryAfter, Duration.ofSeconds(1), Duration.ofHours(1));
     c.closeTimeout = r.duration("closeTimeout", c.closeTimeout, Duration.ZERO, Duration.ofMinutes(10));
-    c.osCountInterval = r.duration("osCountInterval", c.osCountInterval, Duration.ofMillis(100), Duration.ofHours(1));
+    c.osCountInterval = r.duration("osCountInterval", c.osCountInterval, Duration.ZERO, Duration.ofHours(24));
+    if (!c.osCountInterval.isZero() && c.osCountInterval.toMillis() < 100) {
+      throw new ConfigException(r.pathOf("osCountInterval"), "\"" + Durations.format(c.osCountInterval)
+          + "\" is not allowed; use \"0s\" (only on /status) or at least \"100ms\"");
+    }
     c.cluster = ClusterSettings.read(r.object("cluster"));
     r.finish();
     return c;
@@ -219,6 +228,11 @@ public final class NodeConfig {
 
   public Duration osCountInterval() {
     return osCountInterval;
+  }
+
+  public NodeConfig osCountInterval(Duration osCountInterval) {
+    this.osCountInterval = osCountInterval;
+    return this;
   }
 
   public ClusterSettings cluster() {

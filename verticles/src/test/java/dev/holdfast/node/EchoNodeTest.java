@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.testing.Eventually;
+import dev.holdfast.testing.FreePorts;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,7 +43,7 @@ class EchoNodeTest {
   private EchoNode node;
 
   private EchoNode start(NodeConfig config) throws Exception {
-    config.port(0).adminPort(0).cluster().enabled(false);
+    config.port(FreePorts.belowEphemeralRange()).adminPort(0).cluster().enabled(false);
     PrometheusMeterRegistry registry = Metrics.newRegistry("node", config.nodeId());
     Vertx vertx = EchoNode.standaloneVertx(config, registry);
     nodeVertx.add(vertx);
