@@ -1,0 +1,284 @@
+package dev.holdfast.cli;
+
+import dev.holdfast.config.ConfigException;
+import dev.holdfast.cluster.ClusterConfigs;
+import dev.holdfast.cluster.ClusterJoin;
+import dev.holdfast.cluster.ClusterView;
+import dev.holdfast.cluster.NodeSnapshot;
+import dev.holdfast.simulator.connection.LedgerTotals;
+import dev.holdfast.simulator.connection.SimulatorLedger;
+import dev.holdfast.simulator.fleet.ClusterMembership;
+import dev.holdfast.simulator.fleet.Membership;
+import dev.holdfast.simulator.target.ClusterServerCount;
+import dev.holdfast.simulator.target.ClusterTargetDirectory;
+import dev.holdfast.simulator.target.TargetDirectory;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.holdfast.config.ConfigReader;
+import dev.holdfast.metrics.Metrics;
+import dev.holdfast.simulator.SimulatorNode;
+import dev.holdfast.simulator.config.SimulatorConfig;
+import dev.holdfast.simulator.fleet.StandaloneMembership;
+import dev.holdfast.simulator.report.RunReport;
+import dev.holdfast.simulator.target.ServerCount;
+import dev.holdfast.simulator.target.StaticTargetDirectory;
+import dev.holdfast.simulator.target.StatusUrlServerCount;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code holdfast simulate}: runs a simulator node for the configured duration, then prints (and
+ * writes) its report. Exit codes: 0 clean run, 1 could not run, 2 config error,
+ * {@value #ECHO_ERRORS} the run found echo errors (lost, duplicated, reordered or mismatched).
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = {"Runs a simulator node: holds a churning population of WebSockets",
+        "against echo nodes, checks every echo, measures latency from the",
+        "intended send time, and reports. Flags override the JSON config file;",
+        "every field has a default (see README).",
+        "Exit codes: 0 clean, 1 could not run, 2 config error, 3 echo errors found."})
+final class SimulateCommand implements Callable<Integer> {
+
+  /** Exit code when the run found lost, duplicated, reordered or mismatched echoes. */
+  static final int ECHO_ERRORS = 3;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON config file")
+  Path config;
+
+  @Option(names = "--node-id", paramLabel = "ID", description = "Simulator node id (default: hostname-pid-sim)")
+  String nodeId;
+
+  @Option(names = "--target", paramLabel = "URL",
+      description = "WebSocket URL of an echo node, or \"cluster\" to find them in the cluster view; repeat for several"
+          + " (default ws://127.0.0.1:8080/ws)")
+  List<String> targets;
+
+  @Option(names = "--population", paramLabel = "N", description = "Connections to hold across the fleet (default 1000)")
+  Long population;
+
+  @Option(names = "--duration", paramLabel = "DURATION", description = "How long to hold, ramp included, e.g. 30s (default 60s)")
+  String duration;
+
+  @Option(names = "--instances", paramLabel = "N", description = "Simulator verticles = event loops (default: cores)")
+  Integer instances;
+
+  @Option(names = "--source-address", paramLabel = "IP",
+      description = "Local address to connect from; repeat to spread connections (default: the OS chooses)")
+  List<String> sourceAddresses;
+
+  @Option(names = "--node-status-url", paramLabel = "URL",
+      description = "An echo node's http://host:adminPort/status, for the servers' count when standalone; repeatable")
+  List<String> nodeStatusUrls;
+
+  @Option(names = "--admin-host", description = "Host of the admin HTTP port (default 127.0.0.1)")
+  String adminHost;
+
+  @Option(names = "--admin-port", description = "Admin HTTP port; 0 = any free port (default 9190)")
+  Integer adminPort;
+
+  @Option(names = "--progress-interval", paramLabel = "DURATION", description = "Progress line every (default 5s)")
+  String progressInterval;
+
+  @Option(names = "--report-json", paramLabel = "FILE", description = "Write the JSON report here")
+  String reportJson;
+
+  @Option(names = "--report-text", paramLabel = "FILE", description = "Write the text report here")
+  String reportText;
+
+  @Option(names = "--report-html", paramLabel = "FILE", description = "Write the HTML report (with plots) here")
+  String reportHtml;
+
+  @Option(names = "--seed", description = "Seed of the random choices, for a repeatable run")
+  Long seed;
+
+  @Option(names = "--standalone", description = "Do not join a cluster")
+  boolean standalone;
+
+  @Option(names = "--cluster-config", paramLabel = "NAME|FILE",
+      description = "Hazelcast config: loopback (default), members, multicast, kubernetes, or an XML file")
+  String clusterConfig;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name (default: the config's, holdfast)")
+  String clusterName;
+
+  @Override
+  public Integer call() throws Exception {
+    SimulatorConfig cfg;
+    try {
+      cfg = SimulatorConfig.fromJson(withFlags(config == null ? new JsonObject() : ConfigReader.readFile(config)));
+    } catch (ConfigException e) {
+      return Cli.configError("simulate", e);
+    }
+    Cli.quietHazelcast();
+    PrometheusMeterRegistry registry = Metrics.newRegistry("simulator", cfg.nodeId());
+    SimulatorConfig.Cluster cs = cfg.cluster();
+    AtomicReference<SimulatorNode> running = new AtomicReference<>();
+    Vertx vertx;
+    ClusterView view = null;
+    try {
+      if (cs.enabled()) {
+        ClusterJoin join = ClusterJoin.join(SimulatorNode.vertxOptions(cfg), registry,
+            ClusterConfigs.load(cs.config(), cs.name(), "$.cluster.config")).await(120, TimeUnit.SECONDS);
+        vertx = join.vertx();
+        view = new ClusterView(join, cs.publishInterval(), cs.ttlIntervals());
+        // published before the run starts, so the other simulators count this one in their shares
+        view.start(() -> snapshot(cfg, running.get())).await(30, TimeUnit.SECONDS);
+        view.registerMetrics(registry);
+      } else {
+        vertx = SimulatorNode.standaloneVertx(cfg, registry);
+      }
+    } catch (ConfigException e) {
+      return Cli.configError("simulate", e);
+    } catch (Exception e) {
+      System.err.println("holdfast simulate: could not join the cluster: " + Cli.rootCause(e));
+      return Holdfast.FAILED;
+    }
+    ClusterView clusterView = view;
+    Membership membership = view == null ? new StandaloneMembership(cfg.nodeId()) : new ClusterMembership(view, cfg.nodeId());
+    TargetDirectory.Factory directories = view == null ? StaticTargetDirectory::create : ClusterTargetDirectory.over(view);
+    ServerCount servers = view != null ? new ClusterServerCount(view, cfg.nodeId())
+        : cfg.nodeStatusUrls().isEmpty() ? ServerCount.UNKNOWN : new StatusUrlServerCount(vertx, cfg.nodeStatusUrls());
+    SimulatorNode node;
+    try {
+      node = SimulatorNode.launch(cfg, vertx, registry, membership, directories, servers, System.out::println)
+          .await(60, TimeUnit.SECONDS);
+      running.set(node);
+    } catch (Exception e) {
+      vertx.close();
+      Throwable cause = Cli.rootCause(e);
+      if (cause instanceof ConfigException ce) {
+        return Cli.configError("simulate", ce);
+      }
+      System.err.println("holdfast simulate: could not start: " + cause);
+      return Holdfast.FAILED;
+    }
+    printBanner(node, vertx);
+    CountDownLatch reported = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      // Ctrl-C or SIGTERM: end the hold now, and let the run settle, close and report
+      node.finishNow();
+      try {
+        reported.await(cfg.settleTimeout().toMillis() + cfg.closeTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "holdfast-simulate-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long boundMillis = cfg.duration().toMillis() + cfg.settleTimeout().toMillis() + cfg.closeTimeout().toMillis() + 60_000;
+    RunReport report;
+    try {
+      report = node.finished().await(boundMillis, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      System.err.println("holdfast simulate: the run failed: " + Cli.rootCause(e));
+      stop(clusterView, node, vertx);
+      reported.countDown();
+      return Holdfast.FAILED;
+    }
+    System.out.print(report.toText());
+    printWritten(cfg);
+    reported.countDown();
+    stop(clusterView, node, vertx);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is already running: it returns now that the report is out
+    }
+    return report.echoErrors() > 0 ? ECHO_ERRORS : 0;
+  }
+
+  /** Leaves the cluster view first (so the others take over this share), then closes. */
+  private static void stop(ClusterView view, SimulatorNode node, Vertx vertx) {
+    if (view != null) {
+      Cli.awaitQuietly("leave the cluster view", view.stop(), 10_000);
+    }
+    Cli.awaitQuietly("stop", node.stop(), 30_000);
+    Cli.awaitQuietly("close", vertx.close(), 30_000);
+  }
+
+  /** This simulator as the cluster view shows it: its held connections and the kernel's count of them. */
+  private static NodeSnapshot snapshot(SimulatorConfig cfg, SimulatorNode node) {
+    if (node == null) {
+      return new NodeSnapshot(cfg.nodeId(), null, NodeSnapshot.ROLE_SIMULATOR, "", 0, 0, 0, 0, -1, 0);
+    }
+    LedgerTotals t = node.totals();
+    return new NodeSnapshot(cfg.nodeId(), null, NodeSnapshot.ROLE_SIMULATOR, "", t.held(),
+        t.get(SimulatorLedger.Count.OPENED), t.closedTotal(), 0, node.osEstablished(), 0);
+  }
+
+  private JsonObject withFlags(JsonObject json) {
+    put(json, "nodeId", nodeId);
+    if (targets != null && targets.equals(List.of(SimulatorConfig.CLUSTER_TARGETS))) {
+      json.put("targets", SimulatorConfig.CLUSTER_TARGETS);
+    } else if (targets != null && !targets.isEmpty()) {
+      json.put("targets", new JsonArray(List.copyOf(targets)));
+    }
+    put(json, "population", population);
+    put(json, "duration", duration);
+    put(json, "instances", instances);
+    if (sourceAddresses != null && !sourceAddresses.isEmpty()) {
+      json.put("sourceAddresses", new JsonArray(List.copyOf(sourceAddresses)));
+    }
+    if (nodeStatusUrls != null && !nodeStatusUrls.isEmpty()) {
+      json.put("nodeStatusUrls", new JsonArray(List.copyOf(nodeStatusUrls)));
+    }
+    put(json, "adminHost", adminHost);
+    put(json, "adminPort", adminPort);
+    put(json, "progressInterval", progressInterval);
+    put(json, "seed", seed);
+    if (reportJson != null || reportText != null || reportHtml != null) {
+      JsonObject report = json.getValue("report") instanceof JsonObject o ? o : new JsonObject();
+      put(report, "json", reportJson);
+      put(report, "text", reportText);
+      put(report, "html", reportHtml);
+      json.put("report", report);
+    }
+    if (standalone || clusterConfig != null || clusterName != null) {
+      JsonObject cluster = json.getValue("cluster") instanceof JsonObject o ? o : new JsonObject();
+      if (standalone) {
+        cluster.put("enabled", false);
+      }
+      put(cluster, "config", clusterConfig);
+      put(cluster, "name", clusterName);
+      json.put("cluster", cluster);
+    }
+    return json;
+  }
+
+  private static void put(JsonObject json, String field, Object value) {
+    if (value != null) {
+      json.put(field, value);
+    }
+  }
+
+  private static void printBanner(SimulatorNode node, Vertx vertx) {
+    SimulatorConfig c = node.config();
+    System.out.printf("holdfast simulate %s: %d of %d connections to %s, %d simulator verticles, %s transport%n",
+        node.nodeId(), node.share(), c.population(), c.clusterTargets() ? "the cluster's echo nodes" : c.targets(),
+        c.instances(),
+        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+    System.out.printf("  ramp %.0f/s (%d in flight), churn %.3f per %s, messages every %s (%d bytes), for %s%n",
+        c.ramp().perSecond(), c.ramp().inFlight(), c.churn().fraction(),
+        dev.holdfast.config.Durations.format(c.churn().period()),
+        dev.holdfast.config.Durations.format(c.messages().interval()), c.messages().payloadBytes(),
+        dev.holdfast.config.Durations.format(c.duration()));
+    System.out.printf("  open-file limit %d; admin http://%s:%d  (/health /ready /status /metrics)%n",
+        node.openFiles(), c.adminHost(), node.adminPort());
+  }
+
+  private static void printWritten(SimulatorConfig c) {
+    for (String p : new String[] {c.report().json(), c.report().text(), c.report().html()}) {
+      if (p != null) {
+        System.out.println("  report written: " + p);
+      }
+    }
+  }
+}

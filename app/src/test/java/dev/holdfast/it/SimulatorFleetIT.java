@@ -1,0 +1,124 @@
+package dev.holdfast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.holdfast.testing.Eventually;
+import dev.holdfast.testing.FreePorts;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two simulator processes and two echo node processes in one cluster: the simulators find the
+ * nodes in the cluster view, split one population between them without a leader, and the one
+ * left takes over the whole population when the other stops.
+ */
+class SimulatorFleetIT {
+
+  private static final int POPULATION = 400;
+  private static final Duration DEADLINE = Duration.ofSeconds(45);
+  /** A JVM that ran its shutdown hooks after SIGTERM exits with 128 + 15. */
+  private static final int SIGTERM_EXIT = 143;
+
+  private final List<HoldfastProcess> processes = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (HoldfastProcess p : processes) {
+      p.close();
+    }
+  }
+
+  private HoldfastProcess start(String... args) throws Exception {
+    HoldfastProcess p = HoldfastProcess.start(args);
+    processes.add(p);
+    return p;
+  }
+
+  private static JsonObject get(int adminPort, String path) {
+    try {
+      return new JsonObject(NodeProcessIT.get(adminPort, path));
+    } catch (Exception e) {
+      return new JsonObject().put("error", e.toString());
+    }
+  }
+
+  private static long share(JsonObject status) {
+    return status.getJsonObject("population", new JsonObject()).getLong("share", -1L);
+  }
+
+  private static long simHeld(JsonObject status) {
+    return status.getJsonObject("population", new JsonObject()).getLong("held", -1L);
+  }
+
+  private static long nodesHeld(JsonObject cluster) {
+    return cluster.getJsonObject("totals", new JsonObject()).getLong("held", -1L);
+  }
+
+  @Test
+  void twoSimulatorsShareOnePopulationAndTheSurvivorTakesItAll(@TempDir Path dir) throws Exception {
+    String cluster = "fleet-" + UUID.randomUUID();
+    Path nodeConfig = dir.resolve("node.json");
+    Files.writeString(nodeConfig, new JsonObject().put("instances", 1).put("osCountInterval", "500ms")
+        .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
+    HoldfastProcess n1 = start("node", "--config", nodeConfig.toString(),
+        "--port", Integer.toString(FreePorts.belowEphemeralRange()), "--admin-port", "0");
+    int n1Admin = n1.adminPort();
+    HoldfastProcess n2 = start("node", "--config", nodeConfig.toString(),
+        "--port", Integer.toString(FreePorts.belowEphemeralRange()), "--admin-port", "0");
+    n2.adminPort();
+    JsonObject twoNodes = Eventually.poll(DEADLINE, () -> get(n1Admin, "/cluster"),
+        c -> c.getJsonObject("totals", new JsonObject()).getInteger("nodes", 0) == 2);
+    assertThat(twoNodes.getJsonObject("totals").getInteger("nodes")).isEqualTo(2);
+
+    Path simConfig = dir.resolve("sim.json");
+    Files.writeString(simConfig, new JsonObject()
+        .put("targets", "cluster").put("population", POPULATION).put("instances", 1)
+        .put("ramp", new JsonObject().put("perSecond", 500).put("inFlight", 100))
+        .put("churn", new JsonObject().put("fraction", 0.2).put("period", "10s").put("reconnectDelay", new io.vertx.core.json.JsonArray().add("100ms").add("500ms")))
+        .put("messages", new JsonObject().put("interval", "2s").put("payloadBytes", 64))
+        .put("progressInterval", "2s").put("adminPort", 0)
+        .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
+    HoldfastProcess s1 = start("simulate", "--config", simConfig.toString(), "--node-id", "sim-1", "--duration", "120s",
+        "--source-address", "127.0.0.2");
+    int s1Admin = s1.adminPort();
+    JsonObject alone = Eventually.poll(DEADLINE, () -> get(s1Admin, "/status"), s -> simHeld(s) >= POPULATION * 0.95);
+    assertThat(share(alone)).isEqualTo(POPULATION);
+
+    HoldfastProcess s2 = start("simulate", "--config", simConfig.toString(), "--node-id", "sim-2", "--duration", "120s",
+        "--source-address", "127.0.0.3");
+    int s2Admin = s2.adminPort();
+    JsonObject first = Eventually.poll(DEADLINE, () -> get(s1Admin, "/status"), s -> share(s) == POPULATION / 2);
+    JsonObject second = Eventually.poll(DEADLINE, () -> get(s2Admin, "/status"), s -> share(s) == POPULATION / 2);
+    assertThat(share(first) + share(second)).isEqualTo(POPULATION);
+    JsonObject split = Eventually.poll(DEADLINE, () -> get(s2Admin, "/status"), s -> simHeld(s) >= POPULATION / 2 * 0.95);
+    assertThat(simHeld(split)).isGreaterThanOrEqualTo((long) (POPULATION / 2 * 0.95));
+    // the nodes hold the whole population, spread over both of them
+    JsonObject shared = Eventually.poll(DEADLINE, () -> get(n1Admin, "/cluster"), c -> nodesHeld(c) >= POPULATION * 0.95);
+    assertThat(nodesHeld(shared)).isBetween((long) (POPULATION * 0.95), (long) POPULATION);
+    for (Object row : shared.getJsonArray("nodes")) {
+      assertThat(((JsonObject) row).getLong("held")).as("each node gets a part").isPositive();
+    }
+
+    // sim-2 stops: it leaves the view, and sim-1 takes over the whole population
+    s2.terminate();
+    assertThat(s2.waitFor(DEADLINE)).as("the JVM's exit status after SIGTERM").isEqualTo(SIGTERM_EXIT);
+    assertThat(s2.output()).contains("messages    sent").contains("lost 0 duplicated 0 reordered 0 mismatched 0");
+    JsonObject back = Eventually.poll(DEADLINE, () -> get(s1Admin, "/status"),
+        s -> share(s) == POPULATION && simHeld(s) >= POPULATION * 0.95);
+    assertThat(share(back)).isEqualTo(POPULATION);
+    assertThat(simHeld(back)).isGreaterThanOrEqualTo((long) (POPULATION * 0.95));
+    assertThat(back.getJsonObject("messages").getLong("lost")).isZero();
+    assertThat(back.getJsonObject("messages").getLong("mismatched")).isZero();
+    s1.terminate();
+    assertThat(s1.waitFor(DEADLINE)).isEqualTo(SIGTERM_EXIT);
+    assertThat(s1.output()).contains("verdict");
+  }
+}

@@ -1,0 +1,2 @@
+/** Connection errors, classified and counted. */
+package dev.holdfast.simulator.errors;

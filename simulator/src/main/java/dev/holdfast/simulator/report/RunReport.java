@@ -1,0 +1,283 @@
+package dev.holdfast.simulator.report;
+
+import dev.holdfast.config.Durations;
+import dev.holdfast.simulator.config.SimulatorConfig;
+import dev.holdfast.simulator.connection.CloseCause;
+import dev.holdfast.simulator.connection.LedgerTotals;
+import dev.holdfast.simulator.connection.SimulatorLedger.Count;
+import dev.holdfast.simulator.errors.ErrorClass;
+import dev.holdfast.simulator.errors.ErrorCounts;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The final report of a simulator run. The JSON form is the contract (see the README for its
+ * fields); the text and HTML forms are rendered from it.
+ */
+public final class RunReport {
+
+  private final JsonObject json;
+
+  /** A report over its JSON form. */
+  public RunReport(JsonObject json) {
+    this.json = json;
+  }
+
+  /** Derives the report from what the run observed. */
+  public static RunReport from(RunFacts f) {
+    SimulatorConfig c = f.config();
+    LedgerTotals t = f.totals();
+    double tolerance = c.tolerance();
+    long share = f.share();
+
+    // population: every sample after the ramp, except while recovering from a storm, within tolerance
+    List<TimelineSample> after = new ArrayList<>();
+    boolean stormSeen = false;
+    boolean recovering = false;
+    for (TimelineSample s : f.timeline()) {
+      if (Double.isNaN(f.rampSeconds()) || s.seconds() < f.rampSeconds()) {
+        continue;
+      }
+      if (!stormSeen && !Double.isNaN(f.stormAtSeconds()) && s.seconds() >= f.stormAtSeconds()) {
+        stormSeen = true;
+        recovering = true; // a storm's dip is intended: skip samples until the population is back
+      }
+      if (recovering) {
+        if (!withinTolerance(s.held(), s.target(), tolerance)) {
+          continue;
+        }
+        recovering = false;
+      }
+      after.add(s);
+    }
+    long min = after.stream().mapToLong(TimelineSample::held).min().orElse(-1);
+    long max = after.stream().mapToLong(TimelineSample::held).max().orElse(-1);
+    long outside = after.stream().filter(s -> !withinTolerance(s.held(), s.target(), tolerance)).count();
+    boolean held = !Double.isNaN(f.rampSeconds()) && outside == 0 && withinTolerance(f.heldAtEnd(), share, tolerance);
+
+    double periodSeconds = c.churn().period().toNanos() / 1e9;
+    Double achieved = Double.isNaN(f.churnWindowSeconds()) || f.churnWindowSeconds() <= 0 || share == 0 ? null
+        : round4(f.churnWindowCloses() / (double) share / (f.churnWindowSeconds() / periodSeconds));
+
+    LatencySummary latency = LatencySummary.of(f.latencyMicros());
+    JsonObject errors = new JsonObject();
+    for (ErrorClass e : ErrorClass.values()) {
+      errors.put(e.key(), t.errors(ErrorCounts.of(e)));
+    }
+    for (int i = ErrorClass.values().length; i < ErrorCounts.SIZE; i++) {
+      if (t.errors(i) > 0) {
+        errors.put(ErrorCounts.key(i), t.errors(i));
+      }
+    }
+    boolean osAgrees = f.osAtEnd() < 0 || f.osAtEnd() == f.heldAtEnd();
+    boolean clusterAgrees = f.clusterAtEnd() < 0 || f.clusterAtEnd() == f.heldAtEnd();
+    long echoErrors = t.echoErrors();
+    JsonArray timeline = new JsonArray();
+    f.timeline().forEach(s -> timeline.add(s.toJson()));
+
+    JsonObject json = new JsonObject()
+        .put("run", new JsonObject()
+            .put("nodeId", f.nodeId())
+            .put("members", new JsonArray(new ArrayList<>(f.members())))
+            .put("instances", f.instances())
+            .put("transport", f.transport())
+            .put("startedAt", Instant.ofEpochMilli(f.startedAtEpochMillis()).toString())
+            .put("holdSeconds", round3(f.holdSeconds()))
+            .put("settleSeconds", round3(f.settleSeconds()))
+            .put("settled", f.settled())
+            .put("closeSeconds", round3(f.closeSeconds()))
+            .put("openFileLimit", f.openFileLimit())
+            .put("schedulerLagMaxMs", round3(t.lagMaxNanos() / 1e6)))
+        .put("config", c.toJson())
+        .put("population", new JsonObject()
+            .put("target", c.population())
+            .put("share", share)
+            .put("heldAtEnd", f.heldAtEnd())
+            .put("tolerance", tolerance)
+            .put("minHeldAfterRamp", min)
+            .put("maxHeldAfterRamp", max)
+            .put("samplesAfterRamp", after.size())
+            .put("samplesOutsideTolerance", outside)
+            .put("withinTolerance", held))
+        .put("ramp", new JsonObject()
+            .put("seconds", Double.isNaN(f.rampSeconds()) ? null : round3(f.rampSeconds()))
+            .put("fromFirstOpenSeconds", Double.isNaN(f.rampFromFirstOpenSeconds()) ? null
+                : round3(f.rampFromFirstOpenSeconds()))
+            .put("handshakesPerSecond", Double.isNaN(f.rampFromFirstOpenSeconds()) || f.rampFromFirstOpenSeconds() <= 0 ? null
+                : Math.round(f.openedAtRampDone() / f.rampFromFirstOpenSeconds()))
+            .put("peakHandshakesPerSecond", f.timeline().stream().mapToLong(s -> Math.round(s.openedPerSecond())).max().orElse(0))
+            .put("handshakesStarted", t.get(Count.HANDSHAKES))
+            .put("opened", t.get(Count.OPENED))
+            .put("noTargetAvailable", t.get(Count.NO_TARGET)))
+        .put("churn", new JsonObject()
+            .put("configuredFraction", c.churn().fraction())
+            .put("period", Durations.format(c.churn().period()))
+            .put("achievedFraction", achieved)
+            .put("windowCloses", f.churnWindowCloses())
+            .put("windowSeconds", Double.isNaN(f.churnWindowSeconds()) ? null : round3(f.churnWindowSeconds()))
+            .put("closes", t.closedBy(CloseCause.CHURN))
+            .put("stormCloses", t.closedBy(CloseCause.STORM))
+            .put("rebalanceCloses", t.closedBy(CloseCause.REBALANCE))
+            .put("serverCloses", t.closedBy(CloseCause.SERVER))
+            .put("lostConnections", t.closedBy(CloseCause.LOST))
+            .put("endCloses", t.closedBy(CloseCause.END)))
+        .put("messages", new JsonObject()
+            .put("sent", t.get(Count.SENT))
+            .put("echoed", t.get(Count.ECHOED))
+            .put("lost", t.get(Count.LOST))
+            .put("duplicated", t.get(Count.DUPLICATED))
+            .put("reordered", t.get(Count.REORDERED))
+            .put("mismatched", t.get(Count.MISMATCHED))
+            .put("late", t.get(Count.LATE))
+            .put("abandoned", t.get(Count.ABANDONED))
+            .put("perSecond", f.holdSeconds() <= 0 ? 0 : Math.round(t.get(Count.SENT) / f.holdSeconds())))
+        .put("latencyMs", latency.toJson().put("measuredFrom", "intended send time"))
+        .put("latencyMsAfterRamp", LatencySummary.of(f.latencyAfterRampMicros()).toJson())
+        .put("sendLagMs", LatencySummary.of(f.sendLagMicros()).toJson())
+        .put("errors", errors)
+        .put("counts", new JsonObject()
+            .put("simulator", f.heldAtEnd())
+            .put("os", f.osAtEnd())
+            .put("cluster", f.clusterAtEnd())
+            .put("driftOs", f.osAtEnd() < 0 ? null : f.osAtEnd() - f.heldAtEnd())
+            .put("driftCluster", f.clusterAtEnd() < 0 ? null : f.clusterAtEnd() - f.heldAtEnd())
+            .put("agree", osAgrees && clusterAgrees))
+        .put("verdict", new JsonObject()
+            .put("echoErrors", echoErrors)
+            .put("populationHeld", held)
+            .put("countsAgree", osAgrees && clusterAgrees)
+            .put("ok", echoErrors == 0 && held && osAgrees && clusterAgrees))
+        .put("timeline", timeline);
+    return new RunReport(json);
+  }
+
+  static boolean withinTolerance(long held, long target, double tolerance) {
+    return Math.abs(held - target) <= tolerance * target + 1e-9;
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+
+  private static double round4(double v) {
+    return Math.round(v * 10000.0) / 10000.0;
+  }
+
+  public JsonObject toJson() {
+    return json.copy();
+  }
+
+  /** Lost, duplicated, reordered and mismatched messages: the run's echo errors. */
+  public long echoErrors() {
+    return json.getJsonObject("verdict").getLong("echoErrors");
+  }
+
+  /** The report as text, for the terminal. */
+  public String toText() {
+    JsonObject run = json.getJsonObject("run");
+    JsonObject pop = json.getJsonObject("population");
+    JsonObject ramp = json.getJsonObject("ramp");
+    JsonObject churn = json.getJsonObject("churn");
+    JsonObject msg = json.getJsonObject("messages");
+    JsonObject lat = json.getJsonObject("latencyMs");
+    JsonObject counts = json.getJsonObject("counts");
+    JsonObject verdict = json.getJsonObject("verdict");
+    StringBuilder b = new StringBuilder();
+    line(b, "holdfast simulate report: node %s, %d member(s), %d verticles, %s transport",
+        run.getString("nodeId"), run.getJsonArray("members").size(), run.getInteger("instances"), run.getString("transport"));
+    line(b, "  run         held %.1fs, settled in %.1fs%s, closed in %.1fs; scheduler lag max %.1fms",
+        run.getDouble("holdSeconds"), run.getDouble("settleSeconds"), run.getBoolean("settled") ? "" : " (NOT settled)",
+        run.getDouble("closeSeconds"), run.getDouble("schedulerLagMaxMs"));
+    line(b, "  population  target %d (this node %d), held at end %d, after ramp min %d max %d, tolerance %.0f%%: %s",
+        pop.getLong("target"), pop.getLong("share"), pop.getLong("heldAtEnd"), pop.getLong("minHeldAfterRamp"),
+        pop.getLong("maxHeldAfterRamp"), pop.getDouble("tolerance") * 100, pop.getBoolean("withinTolerance") ? "held" : "NOT held");
+    line(b, "  ramp        %s, %s handshakes/s (peak %d/s); %d handshakes started, %d opened",
+        ramp.getValue("seconds") == null ? "never completed"
+            : "done at " + ramp.getDouble("seconds") + "s (" + ramp.getDouble("fromFirstOpenSeconds") + "s from the first open)",
+        ramp.getValue("handshakesPerSecond") == null ? "?" : ramp.getLong("handshakesPerSecond").toString(),
+        ramp.getLong("peakHandshakesPerSecond"), ramp.getLong("handshakesStarted"), ramp.getLong("opened"));
+    line(b, "  churn       configured %.3f per %s, achieved %s (%d closes in %ss after ramp); total churn %d, storm %d,"
+            + " rebalance %d, server %d, lost %d",
+        churn.getDouble("configuredFraction"), churn.getString("period"),
+        churn.getValue("achievedFraction") == null ? "n/a" : String.format(Locale.ROOT, "%.3f", churn.getDouble("achievedFraction")),
+        churn.getLong("windowCloses"), churn.getValue("windowSeconds"), churn.getLong("closes"), churn.getLong("stormCloses"),
+        churn.getLong("rebalanceCloses"), churn.getLong("serverCloses"), churn.getLong("lostConnections"));
+    line(b, "  messages    sent %d echoed %d lost %d duplicated %d reordered %d mismatched %d late %d abandoned %d (%d/s)",
+        msg.getLong("sent"), msg.getLong("echoed"), msg.getLong("lost"), msg.getLong("duplicated"), msg.getLong("reordered"),
+        msg.getLong("mismatched"), msg.getLong("late"), msg.getLong("abandoned"), msg.getLong("perSecond"));
+    line(b, "  latency     p50 %s p90 %s p99 %s p99.9 %s max %s over %d echoes (from intended send time)",
+        LatencySummary.format(lat.getDouble("p50")), LatencySummary.format(lat.getDouble("p90")),
+        LatencySummary.format(lat.getDouble("p99")), LatencySummary.format(lat.getDouble("p999")),
+        LatencySummary.format(lat.getDouble("max")), lat.getLong("count"));
+    JsonObject steady = json.getJsonObject("latencyMsAfterRamp");
+    line(b, "  after ramp  p50 %s p99 %s p99.9 %s max %s over %d echoes",
+        LatencySummary.format(steady.getDouble("p50")), LatencySummary.format(steady.getDouble("p99")),
+        LatencySummary.format(steady.getDouble("p999")), LatencySummary.format(steady.getDouble("max")),
+        steady.getLong("count"));
+    JsonObject lag = json.getJsonObject("sendLagMs");
+    line(b, "  send lag    p50 %s p99 %s max %s (how late the simulator itself sent; part of the latency above)",
+        LatencySummary.format(lag.getDouble("p50")), LatencySummary.format(lag.getDouble("p99")),
+        LatencySummary.format(lag.getDouble("max")));
+    StringBuilder errs = new StringBuilder();
+    json.getJsonObject("errors").forEach(e -> {
+      if (((Number) e.getValue()).longValue() > 0) {
+        errs.append(' ').append(e.getKey()).append(' ').append(e.getValue());
+      }
+    });
+    line(b, "  errors     %s", errs.length() == 0 ? " none" : errs.toString());
+    line(b, "  counts      simulator %d, os %s, cluster %s: %s", counts.getLong("simulator"), unknown(counts.getLong("os")),
+        unknown(counts.getLong("cluster")), counts.getBoolean("agree") ? "agree" : "DRIFT");
+    line(b, "  verdict     %s", verdict.getBoolean("ok") ? "OK"
+        : (verdict.getLong("echoErrors") > 0 ? "ECHO ERRORS " + verdict.getLong("echoErrors") + "; " : "")
+        + (verdict.getBoolean("populationHeld") ? "" : "population not held; ")
+        + (verdict.getBoolean("countsAgree") ? "" : "counts drift"));
+    return b.toString();
+  }
+
+  private static String unknown(long n) {
+    return n < 0 ? "unknown" : Long.toString(n);
+  }
+
+  private static void line(StringBuilder b, String format, Object... args) {
+    b.append(String.format(Locale.ROOT, format, args)).append('\n');
+  }
+
+  /** The report as a self-contained HTML page with plots. */
+  public String toHtml() {
+    return HtmlReport.render(this);
+  }
+
+  /** Writes the configured report files (JSON, text, HTML); returns the paths written. */
+  public List<Path> write(SimulatorConfig.Report where) {
+    List<Path> written = new ArrayList<>();
+    writeIf(where.json(), json.encodePrettily(), written);
+    writeIf(where.text(), toText(), written);
+    writeIf(where.html(), toHtml(), written);
+    return written;
+  }
+
+  private static void writeIf(String path, String content, List<Path> written) {
+    if (path == null) {
+      return;
+    }
+    Path p = Path.of(path);
+    try {
+      if (p.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(p.toAbsolutePath().getParent());
+      }
+      Files.writeString(p, content, StandardCharsets.UTF_8);
+      written.add(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing report " + p, e);
+    }
+  }
+}
