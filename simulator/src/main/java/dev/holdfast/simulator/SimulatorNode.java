@@ -464,8 +464,25 @@ public final class SimulatorNode {
   /** The three counts at the quiet instant: the simulator's, the kernel's and the servers'. */
   private Future<long[]> finalCounts() {
     long held = totals().held();
+    long deadline = System.nanoTime() + config.settleTimeout().toNanos();
     return vertx.executeBlocking(this::countOs, false).otherwise(-1L)
-        .compose(os -> serverCount.held().otherwise(-1L).map(cluster -> new long[] {held, os, cluster}));
+        .compose(os -> serverCountAgreeing(held, deadline).map(cluster -> new long[] {held, os, cluster}));
+  }
+
+  /**
+   * The servers' count, asked again until it agrees with {@code held} or the deadline passes: the
+   * cluster view's counts are up to a publish interval old, so at a quiet instant they need one
+   * more publication to catch up. A count that still disagrees at the deadline is reported as is.
+   */
+  private Future<Long> serverCountAgreeing(long held, long deadlineNanos) {
+    return serverCount.held().otherwise(-1L).compose(n -> {
+      if (n == held || n < 0 || System.nanoTime() - deadlineNanos >= 0) {
+        return Future.succeededFuture(n);
+      }
+      Promise<Long> next = Promise.promise();
+      vertx.setTimer(SETTLE_POLL_MS, t -> serverCountAgreeing(held, deadlineNanos).onComplete(next));
+      return next.future();
+    });
   }
 
   private Future<Void> closeAll() {
