@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The lean-node benchmark in one command: plain-Netty baseline, stock Vert.x and the holdfast node,
+# each under the same load from a separate driver process, then the node under other JVM settings.
+# Writes bench/results/lean-node-<date>.{md,json,svg}.  Flags: --quick (smoke test, under a minute),
+# --connections N, --hold 60s, --sources K, --servers netty,vertx,holdfast, --no-tuning; see --help.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+jar="$here/target/holdfast-bench.jar"
+
+# build the bench jar when it is missing or older than its sources (offline first, as CI caches ~/.m2)
+if [[ ! -f "$jar" || -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]]; then
+  echo "building $jar"
+  (cd "$root" && { mvn -B -q -o -pl bench package || mvn -B -q -pl bench package; })
+fi
+if [[ ! -f "$root/app/target/holdfast.jar" ]]; then
+  echo "app/target/holdfast.jar is missing: build it first with (cd $root && mvn -B -q -DskipTests install)" >&2
+  exit 1
+fi
+
+args=()
+for a in "$@"; do
+  if [[ "$a" == "--no-tuning" ]]; then args+=("--tuning=false"); else args+=("$a"); fi
+done
+export LEAN_NODE_COMMAND="bench/lean-node.sh $*"
+exec java -jar "$jar" lean-node --holdfast-jar "$root/app/target/holdfast.jar" --out-dir "$here/results" "${args[@]+"${args[@]}"}"
