@@ -1,0 +1,45 @@
+package dev.holdfast.simulator.target;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/**
+ * One echo node's WebSocket endpoint. The {@link #index()} is assigned by the directory, unique
+ * and stable for the directory's life, so per-target counts can live in plain arrays.
+ */
+public final class Target {
+
+  private final int index;
+  private final URI uri;
+  private final InetSocketAddress address;
+
+  /** A target; the host is resolved once, here. */
+  public Target(int index, URI uri) {
+    this.index = index;
+    this.uri = uri;
+    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    this.address = new InetSocketAddress(uri.getHost(), port);
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public URI uri() {
+    return uri;
+  }
+
+  /** Where to connect. */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  public int port() {
+    return address.getPort();
+  }
+
+  @Override
+  public String toString() {
+    return uri.toString();
+  }
+}
