@@ -1,7 +1,7 @@
 package dev.holdfast.cli;
 
 import dev.holdfast.admin.AdminServer;
-import dev.holdfast.cluster.ClusterConfigs;
+import dev.holdfast.cluster.ClusterSettings;
 import dev.holdfast.cluster.ClusterJoin;
 import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.config.ConfigException;
@@ -77,13 +77,13 @@ final class NodeCommand implements Callable<Integer> {
     }
     Cli.quietHazelcast();
     PrometheusMeterRegistry registry = Metrics.newRegistry("node", cfg.nodeId());
-    NodeConfig.ClusterSettings cs = cfg.cluster();
+    ClusterSettings cs = cfg.cluster();
     Vertx vertx;
     ClusterView view = null;
     try {
       if (cs.enabled()) {
         ClusterJoin join = ClusterJoin.join(EchoNode.vertxOptions(cfg), registry,
-            ClusterConfigs.load(cs.config(), cs.name(), "$.cluster.config")).await(120, TimeUnit.SECONDS);
+            cs.hazelcastConfig()).await(120, TimeUnit.SECONDS);
         vertx = join.vertx();
         view = new ClusterView(join, cs.publishInterval(), cs.ttlIntervals());
       } else {
@@ -163,7 +163,7 @@ final class NodeCommand implements Callable<Integer> {
     }
   }
 
-  private static void printBanner(EchoNode node, Vertx vertx, ClusterView view, NodeConfig.ClusterSettings cs) {
+  private static void printBanner(EchoNode node, Vertx vertx, ClusterView view, ClusterSettings cs) {
     NodeConfig c = node.config();
     System.out.printf("holdfast node %s: %s, %d echo verticles, %s transport%n", node.nodeId(), node.wsUrl(),
         c.instances(), vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");

@@ -1,7 +1,7 @@
 package dev.holdfast.cli;
 
 import dev.holdfast.config.ConfigException;
-import dev.holdfast.cluster.ClusterConfigs;
+import dev.holdfast.cluster.ClusterSettings;
 import dev.holdfast.cluster.ClusterJoin;
 import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.cluster.NodeSnapshot;
@@ -120,14 +120,14 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Cli.quietHazelcast();
     PrometheusMeterRegistry registry = Metrics.newRegistry("simulator", cfg.nodeId());
-    SimulatorConfig.Cluster cs = cfg.cluster();
+    ClusterSettings cs = cfg.cluster();
     AtomicReference<SimulatorNode> running = new AtomicReference<>();
     Vertx vertx;
     ClusterView view = null;
     try {
       if (cs.enabled()) {
         ClusterJoin join = ClusterJoin.join(SimulatorNode.vertxOptions(cfg), registry,
-            ClusterConfigs.load(cs.config(), cs.name(), "$.cluster.config")).await(120, TimeUnit.SECONDS);
+            cs.hazelcastConfig()).await(120, TimeUnit.SECONDS);
         vertx = join.vertx();
         view = new ClusterView(join, cs.publishInterval(), cs.ttlIntervals());
         // published before the run starts, so the other simulators count this one in their shares

@@ -1,5 +1,6 @@
 package dev.holdfast.simulator.config;
 
+import dev.holdfast.cluster.ClusterSettings;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.ConfigReader;
 import dev.holdfast.config.Durations;
@@ -75,7 +76,7 @@ public final class SimulatorConfig {
   private List<URI> nodeStatusUrls = List.of();
   private Long seed;
   private Report report = new Report();
-  private Cluster cluster = new Cluster();
+  private ClusterSettings cluster = new ClusterSettings();
 
   /** Reads a simulator config; fields left out take their defaults, unknown fields are errors. */
   public static SimulatorConfig fromJson(JsonObject json) {
@@ -104,7 +105,7 @@ public final class SimulatorConfig {
     c.nodeStatusUrls = readStatusUrls(r);
     c.seed = r.has("seed") ? r.longInteger("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
     c.report = Report.read(r.object("report"));
-    c.cluster = Cluster.read(r.object("cluster"));
+    c.cluster = ClusterSettings.read(r.object("cluster"));
     r.finish();
     c.checkTogether(r);
     return c;
@@ -181,7 +182,7 @@ public final class SimulatorConfig {
 
   /** Checks that hold between fields: each error names the field that has to change. */
   private void checkTogether(ConfigReader r) {
-    if (clusterTargets && !cluster.enabled) {
+    if (clusterTargets && !cluster.enabled()) {
       throw new ConfigException(r.pathOf("targets"), "\"cluster\" needs the cluster view, but the simulator runs"
           + " standalone (cluster.enabled is false or --standalone was given); list WebSocket URLs instead");
     }
@@ -258,7 +259,7 @@ public final class SimulatorConfig {
         .put("nodeStatusUrls", status)
         .put("seed", seed)
         .put("report", new JsonObject().put("json", report.json).put("text", report.text).put("html", report.html))
-        .put("cluster", new JsonObject().put("enabled", cluster.enabled).put("config", cluster.config));
+        .put("cluster", new JsonObject().put("enabled", cluster.enabled()).put("config", cluster.config()));
   }
 
   /** This simulator node's id in the cluster and in metrics. Default: hostname-pid-sim. */
@@ -443,7 +444,7 @@ public final class SimulatorConfig {
     return report;
   }
 
-  public Cluster cluster() {
+  public ClusterSettings cluster() {
     return cluster;
   }
 
@@ -774,64 +775,6 @@ public final class SimulatorConfig {
     public Report html(String html) {
       this.html = html;
       return this;
-    }
-  }
-
-  /** Whether the simulator joins the cluster (to share the population and discover targets). */
-  public static final class Cluster {
-    /** Hazelcast configuration used when none is named: TCP-IP join on loopback. */
-    public static final String DEFAULT_CONFIG = "loopback";
-
-    /** How often the simulator node publishes its snapshot to the cluster view. */
-    public static final Duration DEFAULT_PUBLISH_INTERVAL = Duration.ofSeconds(1);
-    /** A snapshot lives this many publish intervals unless refreshed. */
-    public static final int DEFAULT_TTL_INTERVALS = 3;
-
-    private boolean enabled = true;
-    private String config = DEFAULT_CONFIG;
-    private String name;
-    private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
-    private int ttlIntervals = DEFAULT_TTL_INTERVALS;
-
-    static Cluster read(ConfigReader r) {
-      Cluster s = new Cluster();
-      s.enabled = r.bool("enabled", s.enabled);
-      s.config = r.string("config", s.config);
-      s.name = r.string("name", null);
-      s.publishInterval = r.duration("publishInterval", s.publishInterval, Duration.ofMillis(100), Duration.ofMinutes(5));
-      s.ttlIntervals = r.integer("ttlIntervals", s.ttlIntervals, 2, 100);
-      r.finish();
-      return s;
-    }
-
-    /** The Hazelcast cluster name, replacing the config file's; null keeps the file's ("holdfast"). */
-    public String name() {
-      return name;
-    }
-
-    /** How often this simulator publishes its snapshot (its share and counts). Default 1s. */
-    public Duration publishInterval() {
-      return publishInterval;
-    }
-
-    /** Snapshot time-to-live in publish intervals. Default 3. */
-    public int ttlIntervals() {
-      return ttlIntervals;
-    }
-
-    /** Join the cluster. Default true; {@code --standalone} sets false. */
-    public boolean enabled() {
-      return enabled;
-    }
-
-    public Cluster enabled(boolean enabled) {
-      this.enabled = enabled;
-      return this;
-    }
-
-    /** Hazelcast config name or file. Default "loopback". */
-    public String config() {
-      return config;
     }
   }
 }
