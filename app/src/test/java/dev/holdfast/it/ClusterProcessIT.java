@@ -185,8 +185,10 @@ class ClusterProcessIT {
     }
     long writes = clusterWrites(all) - writesBefore;
     double intervals = (System.nanoTime() - start) / (double) INTERVAL.toNanos();
-    // each node writes once per interval (plus one tick in flight at either end), whatever the churn
-    long bound = (long) Math.ceil((intervals + 2) * all.size());
+    // each node writes once per interval, whatever the churn; the slack of a few intervals covers
+    // ticks in flight at either end and reading three members' statistics one after another. One
+    // write per connection event would be 6,000.
+    long bound = (long) Math.ceil((intervals + 4) * all.size());
     assertThat(events).isEqualTo(6000);
     assertThat(writes).as("Hazelcast map writes during %d connection events over %.1f intervals", events, intervals)
         .isPositive()
