@@ -3,14 +3,11 @@ package dev.holdfast.simulator.target;
 import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.cluster.NodeSnapshot;
 import dev.holdfast.simulator.config.SimulatorConfig;
-import dev.holdfast.simulator.schedule.ChurnSchedule;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 
 /**
@@ -26,13 +23,9 @@ public final class ClusterTargetDirectory implements TargetDirectory {
 
   private final ClusterView view;
   private final ToLongFunction<Target> ownLoad;
-  private final long initialNanos;
-  private final long maxNanos;
+  private final TargetBackoff backoff;
   /** One Target object per URL for the run's life, so per-target counts stay attached to it. */
   private final Map<String, Target> known = new HashMap<>();
-  private final Map<Integer, Long> notBefore = new ConcurrentHashMap<>();
-  private final Map<Integer, Integer> failures = new ConcurrentHashMap<>();
-  private final SplittableRandom seeds = new SplittableRandom();
   private volatile List<NodeSnapshot> seen = List.of();
   private volatile List<Target> targets = List.of();
   private volatile long[] heldByIndex = new long[0];
@@ -40,8 +33,7 @@ public final class ClusterTargetDirectory implements TargetDirectory {
   ClusterTargetDirectory(ClusterView view, ToLongFunction<Target> ownLoad, long initialNanos, long maxNanos) {
     this.view = view;
     this.ownLoad = ownLoad;
-    this.initialNanos = initialNanos;
-    this.maxNanos = maxNanos;
+    this.backoff = new TargetBackoff(initialNanos, maxNanos);
   }
 
   /** The factory for a clustered run: targets from {@code view} when the config says {@code "cluster"}, else the list. */
@@ -96,32 +88,21 @@ public final class ClusterTargetDirectory implements TargetDirectory {
 
   @Override
   public boolean available(Target target, long nowNanos) {
-    Long until = notBefore.get(target.index());
-    return until == null || nowNanos - until >= 0;
+    return backoff.available(target, nowNanos);
   }
 
   @Override
   public void refused(Target target, long retryAfterNanos, long nowNanos) {
-    backOff(target, retryAfterNanos, nowNanos);
+    backoff.backOff(target, retryAfterNanos, nowNanos);
   }
 
   @Override
   public void failed(Target target, long nowNanos) {
-    backOff(target, 0, nowNanos);
-  }
-
-  private void backOff(Target target, long atLeastNanos, long nowNanos) {
-    int n = failures.merge(target.index(), 1, Integer::sum);
-    long delay;
-    synchronized (seeds) {
-      delay = ChurnSchedule.backoffNanos(n, initialNanos, maxNanos, seeds);
-    }
-    long until = nowNanos + Math.max(delay, atLeastNanos);
-    notBefore.merge(target.index(), until, (a, b) -> b - a > 0 ? b : a);
+    backoff.backOff(target, 0, nowNanos);
   }
 
   @Override
   public void succeeded(Target target) {
-    failures.remove(target.index());
+    backoff.succeeded(target);
   }
 }

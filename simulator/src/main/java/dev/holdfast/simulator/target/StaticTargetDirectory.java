@@ -2,13 +2,9 @@ package dev.holdfast.simulator.target;
 
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.config.ConfigException;
-import dev.holdfast.simulator.schedule.ChurnSchedule;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.ToLongFunction;
 
 /**
@@ -20,11 +16,7 @@ public final class StaticTargetDirectory implements TargetDirectory {
 
   private final List<Target> targets;
   private final ToLongFunction<Target> ownLoad;
-  private final long initialNanos;
-  private final long maxNanos;
-  private final AtomicLongArray notBefore;
-  private final AtomicIntegerArray failures;
-  private final SplittableRandom seeds = new SplittableRandom();
+  private final TargetBackoff backoff;
 
   /** A directory over {@code urls}, with backoff from {@code initialNanos} doubling to {@code maxNanos}. */
   public StaticTargetDirectory(List<URI> urls, ToLongFunction<Target> ownLoad, long initialNanos, long maxNanos) {
@@ -34,10 +26,7 @@ public final class StaticTargetDirectory implements TargetDirectory {
     }
     this.targets = List.copyOf(list);
     this.ownLoad = ownLoad;
-    this.initialNanos = initialNanos;
-    this.maxNanos = maxNanos;
-    this.notBefore = new AtomicLongArray(list.size());
-    this.failures = new AtomicIntegerArray(list.size());
+    this.backoff = new TargetBackoff(initialNanos, maxNanos);
   }
 
   /** The factory for a standalone run; {@code targets: "cluster"} is an error here, since there is no cluster view. */
@@ -62,38 +51,21 @@ public final class StaticTargetDirectory implements TargetDirectory {
 
   @Override
   public boolean available(Target target, long nowNanos) {
-    return nowNanos - notBefore.get(target.index()) >= 0;
+    return backoff.available(target, nowNanos);
   }
 
   @Override
   public void refused(Target target, long retryAfterNanos, long nowNanos) {
-    backOff(target, retryAfterNanos, nowNanos);
+    backoff.backOff(target, retryAfterNanos, nowNanos);
   }
 
   @Override
   public void failed(Target target, long nowNanos) {
-    backOff(target, 0, nowNanos);
-  }
-
-  private void backOff(Target target, long atLeastNanos, long nowNanos) {
-    int i = target.index();
-    int n = failures.incrementAndGet(i);
-    long delay;
-    synchronized (seeds) {
-      delay = ChurnSchedule.backoffNanos(n, initialNanos, maxNanos, seeds);
-    }
-    delay = Math.max(delay, atLeastNanos);
-    long until = nowNanos + delay;
-    long prev;
-    do {
-      prev = notBefore.get(i);
-    } while (until - prev > 0 && !notBefore.compareAndSet(i, prev, until));
+    backoff.backOff(target, 0, nowNanos);
   }
 
   @Override
   public void succeeded(Target target) {
-    if (failures.get(target.index()) != 0) {
-      failures.set(target.index(), 0);
-    }
+    backoff.succeeded(target);
   }
 }
