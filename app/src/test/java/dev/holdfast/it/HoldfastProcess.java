@@ -1,5 +1,6 @@
 package dev.holdfast.it;
 
+import dev.holdfast.testing.Eventually;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,19 +53,24 @@ final class HoldfastProcess implements AutoCloseable {
 
   /** Waits for an output line containing {@code text}; fails with the whole output if none comes. */
   String awaitLine(String text, Duration deadline) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (System.nanoTime() < end) {
-      for (String line : lines) {
-        if (line.contains(text)) {
-          return line;
-        }
-      }
-      if (!process.isAlive() && !lines.isEmpty()) {
-        process.waitFor(1, TimeUnit.SECONDS);
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
+    String found = Eventually.poll(deadline, () -> lineContaining(text), l -> l != null || !process.isAlive());
+    if (found == null && !process.isAlive()) {
+      pump.join(TimeUnit.SECONDS.toMillis(5)); // it ended: read what it printed last
+      found = lineContaining(text);
+    }
+    if (found != null) {
+      return found;
     }
     throw new AssertionError("no line containing \"" + text + "\" within " + deadline + "; output:\n" + output());
+  }
+
+  private String lineContaining(String text) {
+    for (String line : lines) {
+      if (line.contains(text)) {
+        return line;
+      }
+    }
+    return null;
   }
 
   /** The WebSocket port the node printed in its banner. */

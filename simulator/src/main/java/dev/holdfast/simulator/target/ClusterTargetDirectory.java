@@ -19,11 +19,10 @@ import java.util.function.ToLongFunction;
  * the same way on every node, and it moves at once as this simulator connects, so a ramp spreads
  * instead of piling onto whichever node looked emptiest at the last snapshot.
  */
-public final class ClusterTargetDirectory implements TargetDirectory {
+public final class ClusterTargetDirectory extends BackingOffDirectory {
 
   private final ClusterView view;
   private final ToLongFunction<Target> ownLoad;
-  private final TargetBackoff backoff;
   /** One Target object per URL for the run's life, so per-target counts stay attached to it. */
   private final Map<String, Target> known = new HashMap<>();
   private volatile List<NodeSnapshot> seen = List.of();
@@ -31,9 +30,9 @@ public final class ClusterTargetDirectory implements TargetDirectory {
   private volatile long[] heldByIndex = new long[0];
 
   ClusterTargetDirectory(ClusterView view, ToLongFunction<Target> ownLoad, long initialNanos, long maxNanos) {
+    super(initialNanos, maxNanos);
     this.view = view;
     this.ownLoad = ownLoad;
-    this.backoff = new TargetBackoff(initialNanos, maxNanos);
   }
 
   /** The factory for a clustered run: targets from {@code view} when the config says {@code "cluster"}, else the list. */
@@ -84,25 +83,5 @@ public final class ClusterTargetDirectory implements TargetDirectory {
     long[] held = heldByIndex;
     long fromSnapshot = target.index() < held.length ? held[target.index()] : 0;
     return fromSnapshot + ownLoad.applyAsLong(target);
-  }
-
-  @Override
-  public boolean available(Target target, long nowNanos) {
-    return backoff.available(target, nowNanos);
-  }
-
-  @Override
-  public void refused(Target target, long retryAfterNanos, long nowNanos) {
-    backoff.backOff(target, retryAfterNanos, nowNanos);
-  }
-
-  @Override
-  public void failed(Target target, long nowNanos) {
-    backoff.backOff(target, 0, nowNanos);
-  }
-
-  @Override
-  public void succeeded(Target target) {
-    backoff.succeeded(target);
   }
 }

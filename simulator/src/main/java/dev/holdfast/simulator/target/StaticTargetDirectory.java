@@ -12,21 +12,20 @@ import java.util.function.ToLongFunction;
  * (nobody else's are known without a cluster), each backing off on its own after refusals and
  * failures with jittered exponential backoff.
  */
-public final class StaticTargetDirectory implements TargetDirectory {
+public final class StaticTargetDirectory extends BackingOffDirectory {
 
   private final List<Target> targets;
   private final ToLongFunction<Target> ownLoad;
-  private final TargetBackoff backoff;
 
   /** A directory over {@code urls}, with backoff from {@code initialNanos} doubling to {@code maxNanos}. */
   public StaticTargetDirectory(List<URI> urls, ToLongFunction<Target> ownLoad, long initialNanos, long maxNanos) {
+    super(initialNanos, maxNanos);
     List<Target> list = new ArrayList<>();
     for (URI u : urls) {
       list.add(new Target(list.size(), u));
     }
     this.targets = List.copyOf(list);
     this.ownLoad = ownLoad;
-    this.backoff = new TargetBackoff(initialNanos, maxNanos);
   }
 
   /** The factory for a standalone run; {@code targets: "cluster"} is an error here, since there is no cluster view. */
@@ -47,25 +46,5 @@ public final class StaticTargetDirectory implements TargetDirectory {
   @Override
   public long load(Target target) {
     return ownLoad.applyAsLong(target);
-  }
-
-  @Override
-  public boolean available(Target target, long nowNanos) {
-    return backoff.available(target, nowNanos);
-  }
-
-  @Override
-  public void refused(Target target, long retryAfterNanos, long nowNanos) {
-    backoff.backOff(target, retryAfterNanos, nowNanos);
-  }
-
-  @Override
-  public void failed(Target target, long nowNanos) {
-    backoff.backOff(target, 0, nowNanos);
-  }
-
-  @Override
-  public void succeeded(Target target) {
-    backoff.succeeded(target);
   }
 }
