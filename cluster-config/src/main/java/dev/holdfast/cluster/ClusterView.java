@@ -147,6 +147,11 @@ public final class ClusterView {
     return ownNodeId == null || map == null ? Future.succeededFuture() : map.remove(ownNodeId).mapEmpty();
   }
 
+  /** How often this process publishes its snapshot and reads everyone else's. */
+  public Duration interval() {
+    return interval;
+  }
+
   /** Live snapshots of every role, sorted by node id. */
   public List<NodeSnapshot> snapshots() {
     return snapshots;

@@ -43,11 +43,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -65,7 +67,8 @@ import java.util.logging.Logger;
 public final class SimulatorNode {
 
   private static final Logger LOG = Logger.getLogger(SimulatorNode.class.getName());
-  private static final long MEMBERSHIP_POLL_MS = 1000;
+  /** How often the node reads the fleet's membership and re-computes its share. */
+  public static final Duration MEMBERSHIP_POLL = Duration.ofSeconds(1);
   private static final long WATCH_MS = 100;
   private static final long SETTLE_POLL_MS = 50;
 
@@ -88,7 +91,9 @@ public final class SimulatorNode {
   private TargetDirectory directory;
   private HttpServer admin;
   private volatile List<String> members = List.of();
+  /** -1 until this node has joined the fleet (see {@link Membership#members()}). */
   private volatile long share = -1;
+  private boolean joiningSaid;
   private volatile boolean ready;
   private volatile long osEstablished = -1;
   private volatile long clusterHeld = -1;
@@ -154,7 +159,9 @@ public final class SimulatorNode {
   }
 
   private void checkMachine() {
-    long initialShare = PopulationShare.of(config.population(), membership.members(), membership.selfId());
+    TreeSet<String> fleet = new TreeSet<>(membership.members());
+    fleet.add(membership.selfId()); // the share it will take once it has joined
+    long initialShare = PopulationShare.of(config.population(), List.copyOf(fleet), membership.selfId());
     long allowed = OpenFileLimit.socketsAllowed(openFiles, config.openFileReserve());
     if (initialShare > allowed) {
       throw new ConfigException("$.population", config.population() + " gives this simulator node a share of "
@@ -204,7 +211,7 @@ public final class SimulatorNode {
     pollMembership();
     warnIfPortsShort();
     SimulatorMetrics.register(registry, this);
-    timers.add(vertx.setPeriodic(MEMBERSHIP_POLL_MS, t -> pollMembership()));
+    timers.add(vertx.setPeriodic(MEMBERSHIP_POLL.toMillis(), t -> pollMembership()));
     timers.add(vertx.setPeriodic(WATCH_MS, t -> watchRamp()));
     timers.add(vertx.setPeriodic(config.progressInterval().toMillis(), t -> progressTick()));
     SimulatorConfig.Storm storm = config.churn().storm();
@@ -271,6 +278,15 @@ public final class SimulatorNode {
       now = membership.members();
     } catch (RuntimeException e) {
       LOG.warning("membership: " + e);
+      return;
+    }
+    if (share < 0 && !now.contains(membership.selfId())) {
+      if (!joiningSaid) {
+        joiningSaid = true;
+        progress.accept(String.format("[%3ds] joining: %d other simulator(s) in the fleet; this node opens its share"
+            + " once they have seen it and shed theirs", secondsSinceStart(), now.size()));
+      }
+      members = List.copyOf(now);
       return;
     }
     long newShare = PopulationShare.of(config.population(), now, membership.selfId());
@@ -550,7 +566,7 @@ public final class SimulatorNode {
         .put("ready", ready)
         .put("seconds", (System.nanoTime() - runStartNanos) / 1e9)
         .put("members", members)
-        .put("population", new JsonObject().put("target", config.population()).put("share", Math.max(0, share))
+        .put("population", new JsonObject().put("target", config.population()).put("joined", share >= 0).put("share", Math.max(0, share))
             .put("held", t.held()).put("connecting", t.inState(ConnectionState.CONNECTING))
             .put("waiting", t.inState(ConnectionState.WAITING)).put("closing", t.inState(ConnectionState.CLOSING)))
         .put("counts", new JsonObject().put("simulator", t.held()).put("os", osEstablished).put("cluster", clusterHeld))
