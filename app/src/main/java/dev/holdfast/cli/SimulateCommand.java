@@ -261,8 +261,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   private static void printBanner(SimulatorNode node, Vertx vertx) {
     SimulatorConfig c = node.config();
-    System.out.printf("holdfast simulate %s: %d of %d connections to %s, %d simulator verticles, %s transport%n",
-        node.nodeId(), node.share(), c.population(), c.clusterTargets() ? "the cluster's echo nodes" : c.targets(),
+    System.out.printf("holdfast simulate %s: %s of %d connections to %s, %d simulator verticles, %s transport%n",
+        node.nodeId(), node.joined() ? Long.toString(node.share()) : "its share (once the fleet has seen it)",
+        c.population(), c.clusterTargets() ? "the cluster's echo nodes" : c.targets(),
         c.instances(),
         vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
     System.out.printf("  ramp %.0f/s (%d in flight), churn %.3f per %s, messages every %s (%d bytes), for %s%n",

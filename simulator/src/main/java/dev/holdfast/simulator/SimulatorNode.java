@@ -93,7 +93,7 @@ public final class SimulatorNode {
   private volatile List<String> members = List.of();
   /** -1 until this node has joined the fleet (see {@link Membership#members()}). */
   private volatile long share = -1;
-  private boolean joiningSaid;
+  private boolean waitedToJoin;
   private volatile boolean ready;
   private volatile long osEstablished = -1;
   private volatile long clusterHeld = -1;
@@ -281,17 +281,16 @@ public final class SimulatorNode {
       return;
     }
     if (share < 0 && !now.contains(membership.selfId())) {
-      if (!joiningSaid) {
-        joiningSaid = true;
-        progress.accept(String.format("[%3ds] joining: %d other simulator(s) in the fleet; this node opens its share"
-            + " once they have seen it and shed theirs", secondsSinceStart(), now.size()));
-      }
+      waitedToJoin = true; // the others have not all seen this node yet: it takes no share
       members = List.copyOf(now);
       return;
     }
     long newShare = PopulationShare.of(config.population(), now, membership.selfId());
     if (newShare != share) {
-      if (share >= 0) {
+      if (share < 0 && waitedToJoin) {
+        progress.accept(String.format("[%3ds] joined: %d member(s), this node's share %d", secondsSinceStart(),
+            now.size(), newShare));
+      } else if (share >= 0) {
         progress.accept(String.format("[%3ds] rebalance: %d member(s), this node's share %d -> %d", secondsSinceStart(),
             now.size(), share, newShare));
       }
@@ -609,6 +608,11 @@ public final class SimulatorNode {
 
   public String nodeId() {
     return config.nodeId();
+  }
+
+  /** False while this node waits for the rest of the fleet to see it (it holds no share then). */
+  public boolean joined() {
+    return share >= 0;
   }
 
   /** This node's current share of the population. */
