@@ -143,7 +143,8 @@ final class SimulateCommand implements Callable<Integer> {
       return Holdfast.FAILED;
     }
     ClusterView clusterView = view;
-    Membership membership = view == null ? new StandaloneMembership(cfg.nodeId()) : new ClusterMembership(view, cfg.nodeId(), SimulatorNode.MEMBERSHIP_POLL);
+    Membership membership = view == null ? new StandaloneMembership(cfg.nodeId())
+        : new ClusterMembership(view, cfg.nodeId(), cfg.population(), SimulatorNode.MEMBERSHIP_POLL);
     TargetDirectory.Factory directories = view == null ? StaticTargetDirectory::create : ClusterTargetDirectory.over(view);
     ServerCount servers = view != null ? new ClusterServerCount(view, cfg.nodeId())
         : cfg.nodeStatusUrls().isEmpty() ? ServerCount.UNKNOWN : new StatusUrlServerCount(vertx, cfg.nodeStatusUrls());

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +41,15 @@ class SimulateProcessIT {
           "--source-address", "127.0.0.2", "--node-status-url", "http://127.0.0.1:" + admin + "/status",
           "--progress-interval", "2s", "--report-json", report.toString())) {
         assertThat(sim.waitFor(Duration.ofSeconds(90))).as(sim.output()).isZero();
-        assertThat(sim.output()).contains("held 500/500").contains("verdict     OK");
+        assertThat(sim.output()).contains("verdict     OK");
+        // the last progress line shows the population held within the 5% tolerance (churn keeps a
+        // few waiting to reopen at any instant, so not exactly 500)
+        Matcher progress = Pattern.compile("\\] held (\\d+)/500 os").matcher(sim.output());
+        long lastHeld = -1;
+        while (progress.find()) {
+          lastHeld = Long.parseLong(progress.group(1));
+        }
+        assertThat(lastHeld).as(sim.output()).isBetween(475L, 500L);
       }
       JsonObject r = new JsonObject(Files.readString(report));
       assertThat(r.getJsonObject("population").getLong("heldAtEnd")).isEqualTo(500);

@@ -167,6 +167,11 @@ public final class ClusterView {
     return snapshots(NodeSnapshot.ROLE_NODE).stream().mapToLong(NodeSnapshot::held).sum();
   }
 
+  /** True while Hazelcast counts {@code memberId} in the cluster (it has not left or been found dead). */
+  public boolean isMember(String memberId) {
+    return manager.getNodes().contains(memberId);
+  }
+
   /** Hazelcast members this process sees (echo nodes and simulators alike). */
   public int members() {
     return manager.getNodes().size();
