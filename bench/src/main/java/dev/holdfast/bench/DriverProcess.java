@@ -53,8 +53,9 @@ final class DriverProcess {
     reader.start();
   }
 
-  static DriverProcess start(Path java, List<String> jvmFlags, Path jar, List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
+  static DriverProcess start(List<String> launcher, Path java, List<String> jvmFlags, Path jar, List<String> args,
+      Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(launcher);
     cmd.add(java.toString());
     cmd.addAll(jvmFlags);
     cmd.add("-jar");

@@ -71,6 +71,9 @@ public final class LeanNodeBench {
   private final Path outDir;
   private final String driverFlags;
   private final int driverThreads;
+  private final String pin;
+  private final List<String> serverLauncher;
+  private final List<String> driverLauncher;
   private final LocalDateTime started = LocalDateTime.now();
   private final String stamp = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
   private final Path logDir;
@@ -109,6 +112,21 @@ public final class LeanNodeBench {
     outDir = Path.of(f.string("out-dir", root.resolve("bench/results").toString(), "where the report goes"));
     driverFlags = f.string("driver-flags", "-Xms256m -Xmx1g -XX:+UseParallelGC", "JVM flags of the driver");
     driverThreads = f.integer("driver-threads", 2, "driver event loop threads");
+    String pin = f.string("pin", "", "SERVER_CPUS:DRIVER_CPUS, e.g. 0:1: run every server and the driver under taskset"
+        + " on separate CPUs, so the driver's bursts do not preempt the server mid-echo (less p99 noise on a small"
+        + " machine; every server then has the same fewer cores)");
+    if (pin.isEmpty()) {
+      serverLauncher = List.of();
+      driverLauncher = List.of();
+    } else {
+      String[] cpus = pin.split(":");
+      if (cpus.length != 2 || !cpus[0].matches("[0-9,-]+") || !cpus[1].matches("[0-9,-]+")) {
+        throw new IllegalArgumentException("--pin: \"" + pin + "\" is not SERVER_CPUS:DRIVER_CPUS (e.g. 0:1 or 0-1:2-3)");
+      }
+      serverLauncher = List.of("taskset", "-c", cpus[0]);
+      driverLauncher = List.of("taskset", "-c", cpus[1]);
+    }
+    this.pin = pin;
     f.finish();
     logDir = outDir.resolve("logs").resolve((quick ? "quick-" : "") + stamp);
     nextPort = basePort + 1;
@@ -195,7 +213,7 @@ public final class LeanNodeBench {
         .put("connections", connections).put("holdSeconds", hold.toSeconds()).put("intervalSeconds", interval.toSeconds())
         .put("messageBytes", 32).put("sources", sources).put("inFlight", inFlight).put("warmup", warmup)
         .put("serverThreads", threads).put("jvmFlags", jvmFlags).put("driverFlags", driverFlags)
-        .put("driverThreads", driverThreads).put("quick", quick)
+        .put("driverThreads", driverThreads).put("pin", pin).put("quick", quick)
         .put("rounds", rounds).put("tuningRounds", tuningRounds)
         .put("command", command)
         .put("holdfastJar", holdfastIdentity)
@@ -254,7 +272,7 @@ public final class LeanNodeBench {
     }
     Path jar = node ? holdfastJar : benchJar;
     String name = (label.equals(server) ? server : server + "-" + label) + "-r" + round;
-    ServerProcess s = ServerProcess.start(name, serverJava, jvm, jar, args, logDir.resolve(name + ".log"));
+    ServerProcess s = ServerProcess.start(name, serverLauncher, serverJava, jvm, jar, args, logDir.resolve(name + ".log"));
     running.add(s);
     step(label, "started pid %d: %s", s.pid(), s.command());
     DriverProcess d = null;
@@ -270,7 +288,7 @@ public final class LeanNodeBench {
           "--warmup", Integer.toString(warmup), "--threads", Integer.toString(driverThreads),
           "--pause-at", Integer.toString(pauseAt(connections)),
           "--out", logDir.resolve(name + "-driver.json").toString()));
-      d = DriverProcess.start(java, Arrays.asList(driverFlags.split("\\s+")), benchJar, driverArgs,
+      d = DriverProcess.start(driverLauncher, java, Arrays.asList(driverFlags.split("\\s+")), benchJar, driverArgs,
           logDir.resolve(name + "-driver.log"));
       drivers.add(d);
       if (warmup > 0) {

@@ -104,6 +104,11 @@ final class LeanNodeReport {
         settings.getInteger("warmup"), settings.getInteger("serverThreads"), settings.getString("driverFlags"),
         settings.getInteger("driverThreads"),
         rounds > 1 ? String.format(" %d rounds, each running every server in turn; tables show medians.", rounds) : ""));
+    String pin = settings.getString("pin", "");
+    if (!pin.isEmpty()) {
+      String[] cpus = pin.split(":");
+      b.append(String.format("Pinned with taskset: every server on CPU %s, the driver on CPU %s.%n%n", cpus[0], cpus[1]));
+    }
     b.append("Every server ran as `java ").append(settings.getString("jvmFlags")).append(" -jar ...` on ")
         .append(javaOf(main.get(0).java())).append(".\n\n");
     b.append("Command: `").append(settings.getString("command")).append("`  \n");

@@ -29,9 +29,10 @@ final class ServerProcess {
     this.log = log;
   }
 
-  static ServerProcess start(String name, Path java, List<String> jvmFlags, Path jar, List<String> args, Path log)
-      throws IOException {
-    List<String> cmd = new ArrayList<>();
+  /** @param launcher words put before {@code java} (e.g. {@code taskset -c 0}; it execs java, so the pid stays java's) */
+  static ServerProcess start(String name, List<String> launcher, Path java, List<String> jvmFlags, Path jar,
+      List<String> args, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(launcher);
     cmd.add(java.toString());
     cmd.addAll(jvmFlags);
     cmd.add("-jar");
