@@ -2,6 +2,7 @@ package dev.holdfast.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.holdfast.testing.Eventually;
@@ -28,7 +29,9 @@ class LoopbackJoinTest {
   }
 
   private HazelcastInstance member(String cluster) {
-    HazelcastInstance h = Hazelcast.newHazelcastInstance(ClusterConfigs.load("loopback", cluster, "$.cluster.config"));
+    Config config = ClusterConfigs.load("loopback", cluster, "$.cluster.config");
+    config.setProperty("hazelcast.health.monitoring.level", "OFF"); // no load reports in the build log
+    HazelcastInstance h = Hazelcast.newHazelcastInstance(config);
     started.add(h);
     return h;
   }

@@ -39,18 +39,18 @@ public final class ProcNetTcp {
     if (!available()) {
       return -1;
     }
-    long n = 0;
+    Distinct seen = new Distinct();
     for (Path table : TABLES) {
       if (!Files.isReadable(table)) {
         continue;
       }
       try (InputStream in = Files.newInputStream(table)) {
-        n += countEstablished(in, localPort, remotePort);
+        scan(in, localPort, remotePort, seen);
       } catch (IOException e) {
         throw new UncheckedIOException("reading " + table, e);
       }
     }
-    return n;
+    return seen.count();
   }
 
   /** The server side: ESTABLISHED sockets whose local port is {@code port}. */
@@ -64,9 +64,25 @@ public final class ProcNetTcp {
    * table of some 150 MB to scan, and this must not turn into garbage for the collector.
    */
   static long countEstablished(InputStream in, IntPredicate localPort, IntPredicate remotePort) throws IOException {
+    Distinct seen = new Distinct();
+    scan(in, localPort, remotePort, seen);
+    return seen.count();
+  }
+
+  /**
+   * Adds the matching ESTABLISHED lines of one table to {@code seen}, by inode.
+   *
+   * <p>Why by inode: the kernel writes these tables a buffer at a time and walks its hash table
+   * again from the last position for the next read, so a socket opened or closed between two
+   * reads shifts the walk and the same socket can be listed twice (the likely cause of a CI run
+   * that read 901 sockets where 900 were open). A socket's inode is unique, so counting distinct inodes removes the double. Lines
+   * with inode 0 (accepted by the kernel, not yet by the process) are counted as they come. A
+   * socket skipped by a shifted walk cannot be recovered here; netlink sock_diag can.
+   */
+  private static void scan(InputStream in, IntPredicate localPort, IntPredicate remotePort, Distinct seen)
+      throws IOException {
     byte[] buf = new byte[64 * 1024];
     int len = 0;
-    long n = 0;
     boolean header = true;
     for (int read; (read = in.read(buf, len, buf.length - len)) > 0 || len > 0; ) {
       len += Math.max(read, 0);
@@ -76,7 +92,7 @@ public final class ProcNetTcp {
         if (header) {
           header = false;
         } else if (established(buf, start, end, localPort, remotePort)) {
-          n++;
+          seen.add(inode(buf, start, end));
         }
         start = end + 1;
       }
@@ -89,7 +105,20 @@ public final class ProcNetTcp {
         break;
       }
     }
-    return n;
+  }
+
+  /** The inode column: the 10th field ({@code sl local rem st tx:rx tr:when retrnsmt uid timeout inode}). */
+  private static long inode(byte[] b, int from, int to) {
+    int i = from;
+    for (int field = 0; field < 9; field++) {
+      i = skipToken(b, skipSpaces(b, i, to), to);
+    }
+    i = skipSpaces(b, i, to);
+    long v = 0;
+    for (; i < to && b[i] >= '0' && b[i] <= '9'; i++) {
+      v = v * 10 + (b[i] - '0');
+    }
+    return v;
   }
 
   /** One line: {@code sl local_address rem_address st ...}, addresses as hex ADDR:PORT. */
@@ -146,5 +175,48 @@ public final class ProcNetTcp {
       v = (v << 4) | Character.digit(b[i], 16);
     }
     return v;
+  }
+
+  /** Distinct non-zero inodes (open addressing over a long[]), plus a plain count of inode-0 lines. */
+  private static final class Distinct {
+    private long[] table = new long[1024];
+    private int size;
+    private long zeros;
+
+    void add(long inode) {
+      if (inode == 0) {
+        zeros++;
+        return;
+      }
+      if (size * 2 >= table.length) {
+        long[] old = table;
+        table = new long[old.length * 2];
+        size = 0;
+        for (long v : old) {
+          if (v != 0) {
+            insert(v);
+          }
+        }
+      }
+      insert(inode);
+    }
+
+    private void insert(long v) {
+      int mask = table.length - 1;
+      for (int i = Long.hashCode(v * 0x9E3779B97F4A7C15L) & mask; ; i = (i + 1) & mask) {
+        if (table[i] == v) {
+          return;
+        }
+        if (table[i] == 0) {
+          table[i] = v;
+          size++;
+          return;
+        }
+      }
+    }
+
+    long count() {
+      return size + zeros;
+    }
   }
 }

@@ -47,12 +47,23 @@ class ProcNetTcpTest {
   @Test
   void readsTablesLargerThanItsBufferAndALastLineWithoutNewline() throws Exception {
     StringBuilder big = new StringBuilder(TCP);
-    String established = "   9: 0100007F:1F90 0200007F:A2B4 01 00000000:00000000 00:00000000 00000000     0        0 102 1 0 20 4 30 10 -1\n";
+    String established = "   9: 0100007F:1F90 0200007F:A2B4 01 00000000:00000000 00:00000000 00000000     0        0 %d 1 0 20 4 30 10 -1\n";
     for (int i = 0; i < 5000; i++) { // ~600 KB: many buffer refills, lines split across them
-      big.append(established);
+      big.append(String.format(established, 1_000 + i));
     }
-    big.append(established.strip());
+    big.append(String.format(established, 9_999).strip());
     assertThat(ProcNetTcp.countEstablished(reader(big.toString()), p -> p == 8080, p -> true)).isEqualTo(2 + 5001);
+  }
+
+  @Test
+  void aSocketListedTwiceByAShiftedWalkCountsOnceAndUnacceptedOnesCountEach() throws Exception {
+    String twice = TCP + String.join("\n",
+        "   6: 0100007F:1F90 0200007F:A2B4 01 00000000:00000000 00:00000000 00000000     0        0 102 1 0 20 4 30 10 -1",
+        "   7: 0100007F:1F90 0500007F:A2B7 01 00000000:00000000 00:00000000 00000000     0        0 0 1 0 20 4 30 10 -1",
+        "   8: 0100007F:1F90 0600007F:A2B8 01 00000000:00000000 00:00000000 00000000     0        0 0 1 0 20 4 30 10 -1",
+        "");
+    // 102 again (the kernel listed it twice), and two sockets still in the accept queue (inode 0)
+    assertThat(ProcNetTcp.countEstablished(reader(twice), p -> p == 8080, p -> true)).isEqualTo(2 + 2);
   }
 
   private static InputStream reader(String s) {
