@@ -39,6 +39,13 @@ final class Cli {
     }
   }
 
+  /** A flag given on the command line overrides the config file's field; one not given leaves it. */
+  static void putIfGiven(io.vertx.core.json.JsonObject json, String field, Object value) {
+    if (value != null) {
+      json.put(field, value);
+    }
+  }
+
   /** The cause behind the wrappers that futures and executors add. */
   static Throwable rootCause(Throwable e) {
     Throwable t = e;

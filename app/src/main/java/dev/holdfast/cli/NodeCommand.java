@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code holdfast node}: runs an echo node until SIGTERM, then leaves the cluster view and drains. */
@@ -57,15 +58,8 @@ final class NodeCommand implements Callable<Integer> {
       description = "Admission cap; 0 = what the open-file limit allows, less the reserve (default 0)")
   Long maxConnections;
 
-  @Option(names = "--standalone", description = "Do not join a cluster")
-  boolean standalone;
-
-  @Option(names = "--cluster-config", paramLabel = "NAME|FILE",
-      description = "Hazelcast config: loopback (default), members, multicast, kubernetes, or an XML file")
-  String clusterConfig;
-
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name (default: the config's, holdfast)")
-  String clusterName;
+  @Mixin
+  ClusterOptions clusterOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -137,31 +131,18 @@ final class NodeCommand implements Callable<Integer> {
   }
 
   private JsonObject withFlags(JsonObject json) {
-    put(json, "nodeId", nodeId);
-    put(json, "host", host);
-    put(json, "port", port);
-    put(json, "path", path);
-    put(json, "adminHost", adminHost);
-    put(json, "adminPort", adminPort);
-    put(json, "instances", instances);
-    put(json, "maxConnections", maxConnections);
-    if (standalone || clusterConfig != null || clusterName != null) {
-      JsonObject cluster = json.getValue("cluster") instanceof JsonObject o ? o : new JsonObject();
-      if (standalone) {
-        cluster.put("enabled", false);
-      }
-      put(cluster, "config", clusterConfig);
-      put(cluster, "name", clusterName);
-      json.put("cluster", cluster);
-    }
+    Cli.putIfGiven(json, "nodeId", nodeId);
+    Cli.putIfGiven(json, "host", host);
+    Cli.putIfGiven(json, "port", port);
+    Cli.putIfGiven(json, "path", path);
+    Cli.putIfGiven(json, "adminHost", adminHost);
+    Cli.putIfGiven(json, "adminPort", adminPort);
+    Cli.putIfGiven(json, "instances", instances);
+    Cli.putIfGiven(json, "maxConnections", maxConnections);
+    clusterOptions.applyTo(json);
     return json;
   }
 
-  private static void put(JsonObject json, String field, Object value) {
-    if (value != null) {
-      json.put(field, value);
-    }
-  }
 
   private static void printBanner(EchoNode node, Vertx vertx, ClusterView view, ClusterSettings cs) {
     NodeConfig c = node.config();

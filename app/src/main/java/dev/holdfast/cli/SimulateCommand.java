@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -100,15 +101,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed of the random choices, for a repeatable run")
   Long seed;
 
-  @Option(names = "--standalone", description = "Do not join a cluster")
-  boolean standalone;
-
-  @Option(names = "--cluster-config", paramLabel = "NAME|FILE",
-      description = "Hazelcast config: loopback (default), members, multicast, kubernetes, or an XML file")
-  String clusterConfig;
-
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name (default: the config's, holdfast)")
-  String clusterName;
+  @Mixin
+  ClusterOptions clusterOptions;
 
   @Override
   public Integer call() throws Exception {
@@ -216,49 +210,36 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   private JsonObject withFlags(JsonObject json) {
-    put(json, "nodeId", nodeId);
+    Cli.putIfGiven(json, "nodeId", nodeId);
     if (targets != null && targets.equals(List.of(SimulatorConfig.CLUSTER_TARGETS))) {
       json.put("targets", SimulatorConfig.CLUSTER_TARGETS);
     } else if (targets != null && !targets.isEmpty()) {
       json.put("targets", new JsonArray(List.copyOf(targets)));
     }
-    put(json, "population", population);
-    put(json, "duration", duration);
-    put(json, "instances", instances);
+    Cli.putIfGiven(json, "population", population);
+    Cli.putIfGiven(json, "duration", duration);
+    Cli.putIfGiven(json, "instances", instances);
     if (sourceAddresses != null && !sourceAddresses.isEmpty()) {
       json.put("sourceAddresses", new JsonArray(List.copyOf(sourceAddresses)));
     }
     if (nodeStatusUrls != null && !nodeStatusUrls.isEmpty()) {
       json.put("nodeStatusUrls", new JsonArray(List.copyOf(nodeStatusUrls)));
     }
-    put(json, "adminHost", adminHost);
-    put(json, "adminPort", adminPort);
-    put(json, "progressInterval", progressInterval);
-    put(json, "seed", seed);
+    Cli.putIfGiven(json, "adminHost", adminHost);
+    Cli.putIfGiven(json, "adminPort", adminPort);
+    Cli.putIfGiven(json, "progressInterval", progressInterval);
+    Cli.putIfGiven(json, "seed", seed);
     if (reportJson != null || reportText != null || reportHtml != null) {
       JsonObject report = json.getValue("report") instanceof JsonObject o ? o : new JsonObject();
-      put(report, "json", reportJson);
-      put(report, "text", reportText);
-      put(report, "html", reportHtml);
+      Cli.putIfGiven(report, "json", reportJson);
+      Cli.putIfGiven(report, "text", reportText);
+      Cli.putIfGiven(report, "html", reportHtml);
       json.put("report", report);
     }
-    if (standalone || clusterConfig != null || clusterName != null) {
-      JsonObject cluster = json.getValue("cluster") instanceof JsonObject o ? o : new JsonObject();
-      if (standalone) {
-        cluster.put("enabled", false);
-      }
-      put(cluster, "config", clusterConfig);
-      put(cluster, "name", clusterName);
-      json.put("cluster", cluster);
-    }
+    clusterOptions.applyTo(json);
     return json;
   }
 
-  private static void put(JsonObject json, String field, Object value) {
-    if (value != null) {
-      json.put(field, value);
-    }
-  }
 
   private static void printBanner(SimulatorNode node, Vertx vertx) {
     SimulatorConfig c = node.config();
