@@ -293,7 +293,7 @@ public final class LeanNodeBench {
       drivers.add(d);
       if (warmup > 0) {
         d.awaitEvent("warmed", Duration.ofMinutes(3));
-        Thread.sleep(1000); // the warm-up's closes finish on the server
+        awaitNoneEstablished(port, Duration.ofSeconds(30)); // the warm-up's closes have finished on the server
       }
       d.awaitEvent("waiting", Duration.ofMinutes(3));
       long[] heapRange = s.heapRange();
@@ -407,6 +407,19 @@ public final class LeanNodeBench {
       throw new IOException("/status answered " + r.statusCode());
     }
     return new JsonObject(r.body());
+  }
+
+  /** Waits until the kernel lists no established socket on the server's port; fails after {@code max}. */
+  private static void awaitNoneEstablished(int port, Duration max) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    Map<String, Long> left;
+    while (!(left = ProcStats.establishedOn("127.0.0.1", port)).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("warm-up connections still established on port " + port + " after " + max.toSeconds()
+            + " s: " + left);
+      }
+      Thread.sleep(50);
+    }
   }
 
   private static void awaitStatus(int adminPort, Duration max) throws IOException, InterruptedException {
