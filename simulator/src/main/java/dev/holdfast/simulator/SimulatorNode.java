@@ -23,18 +23,16 @@ import dev.holdfast.simulator.report.TimelineSample;
 import dev.holdfast.simulator.target.ServerCount;
 import dev.holdfast.simulator.target.Target;
 import dev.holdfast.simulator.target.TargetDirectory;
+import dev.holdfast.vertx.VertxInternals;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.io.IOException;
@@ -99,7 +97,7 @@ public final class SimulatorNode {
   private volatile long clusterHeld = -1;
   private volatile String phase = "hold";
   private volatile RunSampler sampler;
-  private ContextInternal context;
+  private Context context;
   private boolean counting;
   private long rampDoneNanos;
   private long firstOpenNanos;
@@ -196,7 +194,7 @@ public final class SimulatorNode {
       deployments.add(id);
       sampler = new RunSampler(List.copyOf(verticles), List.copyOf(ledgers), runStartNanos);
       context = spareContext();
-      Promise<HttpServer> adminStarted = context.promise();
+      Promise<HttpServer> adminStarted = Promise.promise();
       context.runOnContext(v -> startOnContext().onComplete(adminStarted));
       return adminStarted.future();
     }).map(server -> {
@@ -228,17 +226,13 @@ public final class SimulatorNode {
   }
 
   /** A context on an event loop no simulator verticle runs on (Vert.x hands out loops in turn). */
-  private ContextInternal spareContext() {
-    VertxInternal internal = (VertxInternal) vertx;
+  private Context spareContext() {
     Set<EventLoop> busy = new HashSet<>();
     verticles.forEach(v -> busy.add(v.eventLoop()));
-    for (EventExecutor e : internal.nettyEventLoopGroup()) {
-      if (e instanceof EventLoop loop && !busy.contains(loop)) {
-        return internal.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP).withEventLoop(loop).build();
-      }
-    }
-    LOG.warning("no event loop left for the simulator node's own work: it shares one with a simulator verticle");
-    return internal.createEventLoopContext();
+    return VertxInternals.contextOnSpareLoop(vertx, busy).orElseGet(() -> {
+      LOG.warning("no event loop left for the simulator node's own work: it shares one with a simulator verticle");
+      return VertxInternals.newEventLoopContext(vertx);
+    });
   }
 
   private long remainingMillis(long atNanos) {
@@ -393,7 +387,7 @@ public final class SimulatorNode {
 
   /** Ends the hold now (as if the duration had passed): settle, count, close, report. */
   public void finishNow() {
-    ContextInternal c = context;
+    Context c = context;
     if (c == null) {
       endHold();
     } else {

@@ -1,5 +1,6 @@
 package dev.holdfast.node;
 
+import dev.holdfast.vertx.VertxInternals;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -13,8 +14,6 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.util.concurrent.TimeUnit;
@@ -59,14 +58,13 @@ public final class EchoVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ContextInternal ctx = (ContextInternal) context;
-    loop = ctx.nettyEventLoop();
+    loop = VertxInternals.eventLoop(context);
     echo = new EchoFrameHandler(config.maxMessageBytes(), ledger, held, this::onClosed);
     UpgradeHandler upgrade = new UpgradeHandler(config, admission, ledger, held, echo);
     boolean compression = config.compression();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop) // acceptor and connections both on this instance's own event loop
-        .channelFactory(((VertxInternal) vertx).transport().serverChannelFactory(false))
+        .channelFactory(VertxInternals.serverChannelFactory(vertx))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<>() {
@@ -85,7 +83,7 @@ public final class EchoVerticle extends VerticleBase {
     } else if (reusePort) {
       bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
-    Promise<Void> bound = ctx.promise();
+    Promise<Void> bound = Promise.promise();
     bootstrap.bind(new InetSocketAddress(config.host(), port)).addListener(f -> {
       if (f.isSuccess()) {
         server = ((io.netty.channel.ChannelFuture) f).channel();

@@ -1,5 +1,6 @@
 package dev.holdfast.simulator.connection;
 
+import dev.holdfast.vertx.VertxInternals;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.config.SimulatorConfig.Storm;
 import dev.holdfast.simulator.connection.SimulatorLedger.Count;
@@ -21,8 +22,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -128,10 +127,10 @@ public final class SimulatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    loop = ((ContextInternal) context).nettyEventLoop();
+    loop = VertxInternals.eventLoop(context);
     InetSocketAddress[] sources = config.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
         .toArray(InetSocketAddress[]::new);
-    connector = new ClientConnector(loop, ((VertxInternal) vertx).transport().channelFactory(false),
+    connector = new ClientConnector(loop, VertxInternals.clientChannelFactory(vertx),
         vertx.isNativeTransportEnabled(), sources, instances, index);
     wheel = new TimingWheel<>(WHEEL_BUCKETS, clock.tickAt(System.nanoTime()));
     budget = new HandshakeBudget(0, 1, clock.tickNanos());
