@@ -3,8 +3,11 @@ package dev.holdfast.os;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +24,54 @@ public final class ProcFiles {
     try (InputStream in = Files.newInputStream(file)) {
       return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
+  }
+
+  /**
+   * A stream over the file, for tables too big to hold whole ({@code /proc/net/tcp} of a busy host is
+   * megabytes): read it to the end in one pass, the kernel formats it as it is read.
+   */
+  public static InputStream open(Path file) throws IOException {
+    return Files.newInputStream(file);
+  }
+
+  /** The file's lines, or empty when it does not exist or cannot be read. */
+  public static Optional<List<String>> lines(Path file) {
+    return readIfPresent(file).map(s -> s.lines().toList());
+  }
+
+  /**
+   * The inodes of the sockets among a process's open files ({@code /proc/PID/fd}, each a link
+   * {@code socket:[INODE]}), sorted; empty when the folder cannot be read. Costs a readlink per open file.
+   */
+  public static Optional<long[]> socketInodes(Path fdFolder) {
+    long[] inodes = new long[256];
+    int n = 0;
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdFolder)) {
+      for (Path fd : fds) {
+        String link;
+        try {
+          link = Files.readSymbolicLink(fd).toString();
+        } catch (IOException closedMeanwhile) {
+          continue;
+        }
+        if (link.startsWith("socket:[") && link.endsWith("]")) {
+          try {
+            long inode = Long.parseLong(link, 8, link.length() - 1, 10);
+            if (n == inodes.length) {
+              inodes = Arrays.copyOf(inodes, n * 2);
+            }
+            inodes[n++] = inode;
+          } catch (NumberFormatException notAnInode) {
+            // some other kind of socket link
+          }
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+    long[] sorted = Arrays.copyOf(inodes, n);
+    Arrays.sort(sorted);
+    return Optional.of(sorted);
   }
 
   /** The whole file, or empty when it does not exist or cannot be read (not Linux, no permission). */
