@@ -94,6 +94,7 @@ public final class SimulatorNode {
   private boolean waitedToJoin;
   private volatile boolean ready;
   private volatile long osEstablished = -1;
+  private final dev.holdfast.os.KernelCounter osCounter = OwnSocketCount.counter(this::countOs); // off the event loops, with a deadline
   private volatile long clusterHeld = -1;
   private volatile String phase = "hold";
   private volatile RunSampler sampler;
@@ -247,7 +248,7 @@ public final class SimulatorNode {
   private void warnIfPortsShort() {
     int range = 28_232;
     try {
-      String[] r = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      String[] r = dev.holdfast.os.ProcFiles.read(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
       range = Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1;
     } catch (IOException | RuntimeException e) {
       // not Linux: keep the usual figure
@@ -337,7 +338,7 @@ public final class SimulatorNode {
       }
       counting = true;
     }
-    vertx.executeBlocking(this::countOs, false).otherwise(-1L)
+    Future.fromCompletionStage(osCounter.count(), vertx.getOrCreateContext()).otherwise(-1L)
         .compose(os -> {
           osEstablished = os;
           return serverCount.held().otherwise(-1L);
@@ -474,7 +475,7 @@ public final class SimulatorNode {
   private Future<long[]> finalCounts() {
     long held = totals().held();
     long deadline = System.nanoTime() + config.settleTimeout().toNanos();
-    return vertx.executeBlocking(this::countOs, false).otherwise(-1L)
+    return Future.fromCompletionStage(osCounter.count(), vertx.getOrCreateContext()).otherwise(-1L)
         .compose(os -> serverCountAgreeing(held, deadline).map(cluster -> new long[] {held, os, cluster}));
   }
 

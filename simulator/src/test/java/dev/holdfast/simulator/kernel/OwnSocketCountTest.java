@@ -2,86 +2,65 @@ package dev.holdfast.simulator.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
+import dev.holdfast.os.KernelSockets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class OwnSocketCountTest {
 
   @Test
-  void writesAddressesAsTheKernelDoes() throws Exception {
-    InetAddress lo = InetAddress.getByName("127.0.0.1");
-    assertThat(OwnSocketCount.procHex(lo, false)).isEqualTo("0100007F");
-    assertThat(OwnSocketCount.procHex(lo, true)).isEqualTo("0000000000000000FFFF00000100007F");
-    assertThat(OwnSocketCount.procHex(InetAddress.getByName("::1"), true)).isEqualTo("00000000000000000000000001000000");
+  void netlinkCountsThisProcesssRealConnectionsAndNotTheServersSide() throws Exception {
+    countsThisProcesssRealConnectionsAndNotTheServersSide(true);
   }
 
   @Test
-  void countsOnlyEstablishedLinesWithATargetAsRemoteEnd() throws Exception {
-    String table = String.join("\n",
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
-        // client side of a connection to the target 127.0.0.1:8080 (0x1F90): counted
-        "   0: 0200007F:A000 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 111 1",
-        // the server side of it: the target is the local end, not counted
-        "   1: 0100007F:1F90 0200007F:A000 01 00000000:00000000 00:00000000 00000000     0        0 112 1",
-        // time-wait to the target: not established
-        "   2: 0200007F:A001 0100007F:1F90 06 00000000:00000000 00:00000000 00000000     0        0 0 1",
-        // same port, another address: someone else's server
-        "   3: 0200007F:A002 0500007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 113 1");
-    OwnSocketCount count = new OwnSocketCount(List.of(new InetSocketAddress("127.0.0.1", 8080)));
-    byte[][] remotes = count.remotes().stream().map(r -> r.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
-    for (int chunk : new int[] {1, 7, 4096}) { // lines split across reads at any point
-      OwnSocketCount.Inodes inodes = new OwnSocketCount.Inodes();
-      OwnSocketCount.collect(new ChunkedStream(table.getBytes(StandardCharsets.US_ASCII), chunk), remotes, inodes);
-      assertThat(inodes.size()).isEqualTo(1);
-      inodes.sort();
-      assertThat(inodes.contains(111)).isTrue();
-    }
+  void theFallbackCountsThemToo() throws Exception {
+    countsThisProcesssRealConnectionsAndNotTheServersSide(false);
   }
 
-  @Test
-  void countsThisProcesssRealConnectionsAndNotTheServersSide() throws Exception {
+  private static void countsThisProcesssRealConnectionsAndNotTheServersSide(boolean netlink) throws Exception {
     Assumptions.assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/net/tcp")));
-    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      OwnSocketCount count = new OwnSocketCount(List.of(new InetSocketAddress("127.0.0.1", server.getLocalPort())));
+    KernelSockets sockets = KernelSockets.create(netlink);
+    Assumptions.assumeTrue(!netlink || sockets.method().equals("netlink"), "netlink refused here");
+    try (ServerSocket v4 = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        ServerSocket v6 = new ServerSocket(0, 50, InetAddress.getByName("::1"));
+        ServerSocket other = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      OwnSocketCount count = new OwnSocketCount(List.of(
+          (InetSocketAddress) v4.getLocalSocketAddress(), (InetSocketAddress) v6.getLocalSocketAddress()), sockets);
+      assertThat(count.method()).isEqualTo(netlink ? "netlink" : "proc-net-tcp");
       assertThat(count.count()).isZero();
-      List<Socket> clients = new ArrayList<>();
-      List<Socket> accepted = new ArrayList<>();
+      List<Socket> open = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        clients.add(new Socket("127.0.0.1", server.getLocalPort()));
-        accepted.add(server.accept());
+        for (ServerSocket s : List.of(v4, v6, other)) {
+          open.add(new Socket(s.getInetAddress(), s.getLocalPort()));
+          open.add(s.accept());
+        }
       }
-      assertThat(count.count()).isEqualTo(3);
-      for (Socket s : clients) {
-        s.close();
-      }
-      for (Socket s : accepted) {
+      // the client sides to the two targets; neither their server sides nor the third server's
+      assertThat(count.count()).isEqualTo(6);
+      for (Socket s : open) {
         s.close();
       }
       assertThat(count.count()).isZero();
     }
   }
 
-
-  /** A stream that hands out at most {@code chunk} bytes per read, as a slow /proc read may. */
-  private static final class ChunkedStream extends ByteArrayInputStream {
-    private final int chunk;
-
-    ChunkedStream(byte[] bytes, int chunk) {
-      super(bytes);
-      this.chunk = chunk;
-    }
-
-    @Override
-    public synchronized int read(byte[] b, int off, int len) {
-      return super.read(b, off, Math.min(len, chunk));
+  @Test
+  void theCounterRunsTheCount() throws Exception {
+    String host = "127.0.0.1";
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName(host));
+        Socket client = new Socket(host, server.getLocalPort());
+        Socket accepted = server.accept()) {
+      OwnSocketCount count = new OwnSocketCount(List.of((InetSocketAddress) server.getLocalSocketAddress()));
+      long n = OwnSocketCount.counter(count::count).count().get(30, TimeUnit.SECONDS);
+      assertThat(n).isEqualTo(KernelSockets.system().available() ? 1 : -1);
     }
   }
 }
