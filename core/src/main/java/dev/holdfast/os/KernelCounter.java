@@ -31,6 +31,9 @@ public final class KernelCounter implements AutoCloseable {
   /** What a count that missed its deadline or failed reports. */
   public static final long MISSING = -1;
 
+  /** A deadline for counts read every few seconds: generous for the fallback on a busy host, short beside a hung read. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+
   /** The name of the one thread that runs every kernel count of this process. */
   public static final String THREAD_NAME = "holdfast-kernel-count";
 

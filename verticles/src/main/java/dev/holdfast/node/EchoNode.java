@@ -6,7 +6,9 @@ import dev.holdfast.config.ConfigException;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.node.ConnectionLedger.Rejection;
 import dev.holdfast.os.OpenFileLimit;
-import dev.holdfast.os.ProcNetTcp;
+import dev.holdfast.os.KernelCounter;
+import dev.holdfast.os.KernelSockets;
+import dev.holdfast.os.SocketFilter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -49,6 +52,9 @@ public final class EchoNode {
   private String wsUrl;
   private HttpServer admin;
   private volatile long osEstablished = -1;
+  // only this process's accepted sockets on its port, on the process's kernel-count thread, with a deadline
+  private final KernelCounter osCounter = KernelCounter.of(KernelSockets.system(),
+      () -> SocketFilter.localPorts(port).ownedByThisProcess(), KernelCounter.DEFAULT_DEADLINE);
   private volatile boolean ready;
   private volatile Supplier<JsonObject> clusterStatus = () -> new JsonObject().put("enabled", false);
 
@@ -140,7 +146,7 @@ public final class EchoNode {
         vertx.setPeriodic(config.osCountInterval().toMillis(), id -> sampleOs());
       }
       return AdminServer.start(vertx, config.adminHost(), config.adminPort(), registry, () -> ready, router -> {
-        router.get("/status").handler(rc -> vertx.executeBlocking(this::countOs)
+        router.get("/status").handler(rc -> Future.fromCompletionStage(countOs(), vertx.getOrCreateContext())
             .onSuccess(os -> AdminServer.json(rc, 200, status(os)))
             .onFailure(rc::fail));
         extraRoutes.accept(router);
@@ -177,13 +183,11 @@ public final class EchoNode {
   }
 
   private void sampleOs() {
-    vertx.executeBlocking(this::countOs);
+    countOs();
   }
 
-  private long countOs() {
-    long n = ProcNetTcp.countEstablishedOnLocalPort(port);
-    osEstablished = n;
-    return n;
+  private CompletableFuture<Long> countOs() {
+    return osCounter.count().thenApply(n -> osEstablished = n);
   }
 
   /**
@@ -224,7 +228,7 @@ public final class EchoNode {
             .put("rejectedByReason", byReason)
             .put("closedByCode", byCode))
         .put("messages", new JsonObject().put("echoed", messages()).put("bytes", bytes()))
-        .put("os", new JsonObject().put("established", os))
+        .put("os", new JsonObject().put("established", os).put("method", osCounter.method()))
         .put("cluster", clusterStatus.get())
         .put("limits", new JsonObject()
             .put("openFiles", openFiles)
@@ -287,6 +291,11 @@ public final class EchoNode {
   /** The OS's count of established sockets on the WebSocket port, as last sampled (-1 before the first). */
   public long osEstablished() {
     return osEstablished;
+  }
+
+  /** The kernel count's runner: its method, durations and missed counts, for the metrics. */
+  KernelCounter osCounter() {
+    return osCounter;
   }
 
   public long held() {

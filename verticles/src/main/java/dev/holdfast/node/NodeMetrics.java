@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.holdfast.node.ConnectionLedger.Rejection;
+import dev.holdfast.os.NetlinkSockDiag;
+import dev.holdfast.os.ProcNetTcp;
 
 /**
  * The node's {@code holdfast_*} meters. Each reads the ledgers' sums when Prometheus scrapes, so
@@ -19,7 +21,24 @@ final class NodeMetrics {
         .description("WebSocket connections this node holds, by its own count")
         .register(registry);
     Gauge.builder("holdfast.os.established.connections", node, EchoNode::osEstablished)
-        .description("Established TCP sockets on the WebSocket port, as the kernel counts them (/proc/net/tcp*)")
+        .description("This node's established TCP sockets on the WebSocket port, as the kernel counts them; -1 missing")
+        .register(registry);
+    for (String method : new String[] {NetlinkSockDiag.METHOD, ProcNetTcp.METHOD}) {
+      Gauge.builder("holdfast.os.count.method", node, n -> method.equals(n.osCounter().method()) ? 1 : 0)
+          .description("1 for the way the kernel's count is read now, 0 for the other "
+              + "(netlink sock_diag; /proc/net/tcp* where netlink is refused)")
+          .tag("method", method)
+          .register(registry);
+    }
+    FunctionCounter.builder("holdfast.os.count.duration", node, n -> n.osCounter().seconds())
+        .baseUnit("seconds")
+        .description("Time spent reading the kernel's count")
+        .register(registry);
+    FunctionCounter.builder("holdfast.os.counts", node, n -> n.osCounter().counts())
+        .description("Kernel counts read")
+        .register(registry);
+    FunctionCounter.builder("holdfast.os.counts.missed", node, n -> n.osCounter().missed())
+        .description("Kernel counts that missed their deadline or failed (reported as -1)")
         .register(registry);
     Gauge.builder("holdfast.connections.drift", node, n -> n.osEstablished() < 0 ? 0 : n.held() - n.osEstablished())
         .description("Held by the node's count minus established by the kernel's; non-zero beyond churn means a count is wrong")

@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
 public final class OwnSocketCount {
 
   /** How long a count may take before it is reported missing (-1). */
-  public static final Duration DEADLINE = Duration.ofSeconds(5);
+  public static final Duration DEADLINE = KernelCounter.DEFAULT_DEADLINE;
 
   private final KernelSockets sockets;
   private final SocketFilter filter;
