@@ -1,34 +1,28 @@
 package dev.holdfast.bench;
 
-import java.io.FileInputStream;
+import dev.holdfast.os.KernelSockets;
+import dev.holdfast.os.ProcFiles;
+import dev.holdfast.os.SocketFilter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What Linux says about a process and its sockets: CPU time and resident memory from
  * {@code /proc/PID/stat} and {@code /proc/PID/status}, established TCP sockets on a local port
- * from {@code /proc/net/tcp} and {@code tcp6}.
+ * from the kernel's socket tables. Every read goes through core's {@code dev.holdfast.os} classes.
  */
 final class ProcStats {
-
-  private static final String ESTABLISHED = "01";
 
   private ProcStats() {
   }
 
-  /**
-   * The whole of a /proc file. Read as a plain stream: {@code Files.readString} trusts the size the
-   * file reports and returned one byte of {@code /proc/sys/net/ipv4/ip_local_port_range} on Java 17.
-   */
+  /** The whole of a /proc file, read through core's {@link ProcFiles} (exact where {@code Files.readString} is not). */
   static String read(String file) throws IOException {
-    try (FileInputStream in = new FileInputStream(file)) {
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-    }
+    return ProcFiles.read(Path.of(file));
   }
 
   /** User plus system CPU of every thread of the process, in clock ticks (see {@link #clockTicksPerSecond}). */
@@ -51,7 +45,7 @@ final class ProcStats {
 
   /** Resident set size in KiB. */
   static long rssKb(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+    for (String line : read("/proc/" + pid + "/status").split("\n")) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
       }
@@ -91,38 +85,23 @@ final class ProcStats {
 
   /**
    * Established TCP sockets whose local end is {@code host:port} (the server's side of each
-   * connection), counted by remote IPv4 address, so connections from other processes on a shared
-   * machine show apart from the driver's.
+   * connection, whichever process holds it), counted by remote IPv4 address, so connections from
+   * other processes on a shared machine show apart from the driver's. Read through core's
+   * {@link KernelSockets}, as the node reads its own.
    */
   static Map<String, Long> establishedOn(String host, int port) throws IOException {
+    byte[] local = SocketFilter.mapped(InetAddress.getByName(host));
     Map<String, Long> byRemote = new TreeMap<>();
-    for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      if (!Files.exists(Path.of(file))) {
-        continue;
+    boolean read = KernelSockets.system().visit(SocketFilter.localPorts(port), (inode, la, lp, ra, rp) -> {
+      if (Arrays.equals(la, local)) {
+        byRemote.merge((ra[12] & 0xFF) + "." + (ra[13] & 0xFF) + "." + (ra[14] & 0xFF) + "." + (ra[15] & 0xFF), 1L,
+            Long::sum);
       }
-      for (String line : read(file).split("\n")) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 4 || !f[3].equals(ESTABLISHED)) {
-          continue;
-        }
-        String local = f[1];
-        if (Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16) == port && ipv4(local).equals(host)) {
-          byRemote.merge(ipv4(f[2]), 1L, Long::sum);
-        }
-      }
+    });
+    if (!read) {
+      throw new IOException("the kernel's socket tables cannot be read here");
     }
     return byRemote;
-  }
-
-  /** An address of a /proc/net/tcp* entry as dotted IPv4 (its last 4 bytes; IPv4-mapped in tcp6). */
-  private static String ipv4(String hexAddressAndPort) {
-    String hex = hexAddressAndPort.substring(0, hexAddressAndPort.lastIndexOf(':'));
-    String v4 = hex.substring(hex.length() - 8); // the kernel prints the bytes in host (little-endian) order
-    int a = Integer.parseInt(v4.substring(6, 8), 16);
-    int b = Integer.parseInt(v4.substring(4, 6), 16);
-    int c = Integer.parseInt(v4.substring(2, 4), 16);
-    int d = Integer.parseInt(v4.substring(0, 2), 16);
-    return a + "." + b + "." + c + "." + d;
   }
 
   static long clockTicksPerSecond() {
@@ -139,7 +118,7 @@ final class ProcStats {
   /** The soft open-file limit of this process (children inherit it). */
   static long openFileLimit() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+      for (String line : read("/proc/self/limits").split("\n")) {
         if (line.startsWith("Max open files")) {
           return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
         }

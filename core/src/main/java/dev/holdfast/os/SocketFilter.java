@@ -92,7 +92,7 @@ public record SocketFilter(int[] localPorts, int[] remotePorts, List<Endpoint> r
   }
 
   /** An address in the 16-byte form the tables use: IPv4 as {@code ::ffff:a.b.c.d}. */
-  static byte[] mapped(InetAddress a) {
+  public static byte[] mapped(InetAddress a) {
     byte[] b = a.getAddress();
     if (a instanceof Inet4Address) {
       byte[] m = new byte[16];
