@@ -4,6 +4,7 @@ import dev.holdfast.os.KernelSockets;
 import dev.holdfast.os.NetlinkSockDiag;
 import dev.holdfast.os.ProcFiles;
 import dev.holdfast.os.ProcNetTcp;
+import dev.holdfast.os.SocketDescriptors;
 import dev.holdfast.os.SocketFilter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -86,6 +87,12 @@ final class KernelCountBench {
       methods.put("/proc/net/tcp* + /proc/self/fd", () -> viaProc.count(mine));
       methods.put("netlink, port only", () -> viaNetlink.count(SocketFilter.localPorts(port)));
       methods.put("netlink + /proc/self/fd (chosen)", () -> viaNetlink.count(mine));
+      SocketDescriptors fds = SocketDescriptors.open().orElseThrow();
+      methods.put("own descriptors + TCP_INFO", () -> {
+        long[] n = {0};
+        fds.scan(new int[] {port}, new int[0], (fd, la, lp, ra, rp) -> n[0]++);
+        return n[0];
+      });
       methods.put("/proc/self/fd alone", () -> ProcFiles.socketInodes(Path.of("/proc/self/fd")).orElseThrow().length);
 
       JsonArray rows = new JsonArray();

@@ -63,7 +63,7 @@ public final class KernelCounter implements AutoCloseable {
 
   /** A counter of the sockets that pass {@code filter} (asked anew for each count), read by {@code sockets}. */
   public static KernelCounter of(KernelSockets sockets, Supplier<SocketFilter> filter, Duration deadline) {
-    return new KernelCounter(() -> sockets.count(filter.get()), sockets::method, deadline);
+    return new KernelCounter(() -> sockets.count(filter.get()), () -> sockets.method(filter.get()), deadline);
   }
 
   /**
@@ -152,7 +152,7 @@ public final class KernelCounter implements AutoCloseable {
     return last;
   }
 
-  /** How the counts are read: {@code netlink} or {@code proc-net-tcp}. */
+  /** How the counts are read: {@code socket-fds}, {@code netlink} or {@code proc-net-tcp}. */
   public String method() {
     return method.get();
   }

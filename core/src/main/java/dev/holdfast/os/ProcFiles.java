@@ -74,6 +74,29 @@ public final class ProcFiles {
     return Optional.of(sorted);
   }
 
+  /**
+   * The numbers of a process's open file descriptors ({@code /proc/PID/fd}'s entries), without
+   * reading their links; empty when the folder cannot be read.
+   */
+  public static Optional<int[]> descriptors(Path fdFolder) {
+    int[] fds = new int[256];
+    int n = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(fdFolder)) {
+      for (Path fd : entries) {
+        String name = fd.getFileName().toString();
+        if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+          if (n == fds.length) {
+            fds = Arrays.copyOf(fds, n * 2);
+          }
+          fds[n++] = Integer.parseInt(name);
+        }
+      }
+    } catch (IOException | SecurityException | NumberFormatException e) {
+      return Optional.empty();
+    }
+    return Optional.of(Arrays.copyOf(fds, n));
+  }
+
   /** The whole file, or empty when it does not exist or cannot be read (not Linux, no permission). */
   public static Optional<String> readIfPresent(Path file) {
     try {

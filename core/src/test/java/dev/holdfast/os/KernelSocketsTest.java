@@ -21,17 +21,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Both readers against real loopback sockets, IPv4 and IPv6. */
+/** The readers (netlink, /proc/net/tcp*, own descriptors) against real loopback sockets, IPv4 and IPv6. */
 class KernelSocketsTest {
 
   private final List<AutoCloseable> open = new ArrayList<>();
   private NetlinkSockDiag netlink;
+  private SocketDescriptors descriptors;
 
   @BeforeEach
   void linuxWithNetlink() {
     assumeTrue(ProcNetTcp.available(), "Linux only");
     netlink = NetlinkSockDiag.open().orElse(null);
     assumeTrue(netlink != null, "netlink sock_diag refused on this machine");
+    descriptors = SocketDescriptors.open().orElseThrow();
   }
 
   @AfterEach
@@ -52,6 +54,7 @@ class KernelSocketsTest {
     connect(v6, held6);
     KernelSockets viaNetlink = KernelSockets.of(netlink);
     KernelSockets viaProc = KernelSockets.of(ProcNetTcp.tables());
+    KernelSockets viaFds = KernelSockets.of(descriptors, ProcNetTcp.tables());
     assertThat(viaNetlink.method()).isEqualTo("netlink");
     assertThat(viaProc.method()).isEqualTo("proc-net-tcp");
     SocketFilter servers = SocketFilter.localPorts(v4.getLocalPort(), v6.getLocalPort()).ownedByThisProcess();
@@ -75,6 +78,8 @@ class KernelSocketsTest {
       for (int round = 0; round < 20; round++) {
         assertThat(viaNetlink.count(servers)).isEqualTo(held4 + held6);
         assertThat(viaProc.count(servers)).isEqualTo(held4 + held6);
+        assertThat(viaFds.count(servers)).isEqualTo(held4 + held6);
+        assertThat(viaFds.count(clients.ownedByThisProcess())).isEqualTo(held4 + held6);
         assertThat(viaNetlink.count(clients)).isEqualTo(held4 + held6);
         assertThat(viaProc.count(clients)).isEqualTo(held4 + held6);
         assertThat(viaNetlink.count(SocketFilter.localPorts(v6.getLocalPort()))).isEqualTo(held6);
@@ -94,11 +99,14 @@ class KernelSocketsTest {
     SocketFilter filter = SocketFilter.localPorts(v4.getLocalPort(), v6.getLocalPort()).ownedByThisProcess();
     KernelSockets viaNetlink = KernelSockets.of(netlink);
     KernelSockets viaProc = KernelSockets.of(ProcNetTcp.tables());
+    KernelSockets viaFds = KernelSockets.of(descriptors, ProcNetTcp.tables());
+    assertThat(viaFds.method(filter)).isEqualTo("socket-fds");
     List<Socket[]> pairs = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       pairs.add(pair(i % 2 == 0 ? v4 : v6));
       assertThat(viaNetlink.count(filter)).isEqualTo(pairs.size());
       assertThat(viaProc.count(filter)).isEqualTo(pairs.size());
+      assertThat(viaFds.count(filter)).isEqualTo(pairs.size());
     }
     while (!pairs.isEmpty()) {
       Socket[] p = pairs.remove(pairs.size() - 1);
@@ -107,6 +115,7 @@ class KernelSocketsTest {
       // closing both ends at once leaves no ESTABLISHED socket behind
       assertThat(viaNetlink.count(filter)).isEqualTo(pairs.size());
       assertThat(viaProc.count(filter)).isEqualTo(pairs.size());
+      assertThat(viaFds.count(filter)).isEqualTo(pairs.size());
     }
   }
 
@@ -131,20 +140,26 @@ class KernelSocketsTest {
     String said = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
     assertThat(said).isEqualTo("connected");
     open.add(elsewhere.accept());
-    for (KernelSockets sockets : List.of(KernelSockets.of(netlink), KernelSockets.of(ProcNetTcp.tables()))) {
+    for (KernelSockets sockets : List.of(KernelSockets.of(netlink), KernelSockets.of(ProcNetTcp.tables()),
+        KernelSockets.of(descriptors, netlink))) {
       assertThat(sockets.count(SocketFilter.localPorts(port))).as(sockets.method()).isEqualTo(3 + 1);
-      assertThat(sockets.count(SocketFilter.localPorts(port).ownedByThisProcess())).as(sockets.method()).isEqualTo(3);
+      assertThat(sockets.count(SocketFilter.localPorts(port).ownedByThisProcess())).as(sockets.method(SocketFilter.localPorts(port).ownedByThisProcess())).isEqualTo(3);
     }
   }
 
   @Test
-  void theFallbackCountsAndSaysSoWhenNetlinkIsSwitchedOff() throws Exception {
+  void theFallbackCountsAndSaysSoWhenTheFastPathIsSwitchedOff() throws Exception {
     ServerSocket v4 = server("127.0.0.1");
     connect(v4, 4);
+    SocketFilter own = SocketFilter.localPorts(v4.getLocalPort()).ownedByThisProcess();
     KernelSockets sockets = KernelSockets.create(false);
     assertThat(sockets.method()).isEqualTo("proc-net-tcp");
-    assertThat(sockets.count(SocketFilter.localPorts(v4.getLocalPort()).ownedByThisProcess())).isEqualTo(4);
-    assertThat(KernelSockets.create(true).method()).isEqualTo("netlink");
+    assertThat(sockets.method(own)).isEqualTo("proc-net-tcp");
+    assertThat(sockets.count(own)).isEqualTo(4);
+    KernelSockets fast = KernelSockets.create(true);
+    assertThat(fast.method()).isEqualTo("netlink");
+    assertThat(fast.method(own)).isEqualTo("socket-fds");
+    assertThat(fast.count(own)).isEqualTo(4);
   }
 
   @Test
@@ -182,6 +197,7 @@ class KernelSocketsTest {
     SocketFilter filter = SocketFilter.localPorts(ports).ownedByThisProcess();
     assertThat(KernelSockets.of(netlink).count(filter)).isEqualTo(20);
     assertThat(KernelSockets.of(ProcNetTcp.tables()).count(filter)).isEqualTo(20);
+    assertThat(KernelSockets.of(descriptors, netlink).count(filter)).isEqualTo(20);
     // local and remote groups together: the client sides to the even servers only
     int[] even = new int[20];
     for (int i = 0; i < 20; i++) {
@@ -189,6 +205,7 @@ class KernelSocketsTest {
     }
     SocketFilter clientsOfEven = new SocketFilter(new int[0], even, List.of(), true);
     assertThat(KernelSockets.of(netlink).count(clientsOfEven)).isEqualTo(20);
+    assertThat(KernelSockets.of(descriptors, netlink).count(clientsOfEven)).isEqualTo(20);
     SocketFilter both = new SocketFilter(new int[] {ports[0], ports[2]}, new int[] {ports[0]}, List.of(), false);
     assertThat(KernelSockets.of(netlink).count(both)).isZero(); // no socket has local port 2 and remote port 0's
   }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.holdfast.node.ConnectionLedger.Rejection;
 import dev.holdfast.os.NetlinkSockDiag;
 import dev.holdfast.os.ProcNetTcp;
+import dev.holdfast.os.SocketDescriptors;
 
 /**
  * The node's {@code holdfast_*} meters. Each reads the ledgers' sums when Prometheus scrapes, so
@@ -23,10 +24,10 @@ final class NodeMetrics {
     Gauge.builder("holdfast.os.established.connections", node, EchoNode::osEstablished)
         .description("This node's established TCP sockets on the WebSocket port, as the kernel counts them; -1 missing")
         .register(registry);
-    for (String method : new String[] {NetlinkSockDiag.METHOD, ProcNetTcp.METHOD}) {
+    for (String method : new String[] {SocketDescriptors.METHOD, NetlinkSockDiag.METHOD, ProcNetTcp.METHOD}) {
       Gauge.builder("holdfast.os.count.method", node, n -> method.equals(n.osCounter().method()) ? 1 : 0)
-          .description("1 for the way the kernel's count is read now, 0 for the other "
-              + "(netlink sock_diag; /proc/net/tcp* where netlink is refused)")
+          .description("1 for the way the kernel's count is read now, 0 for the others (socket-fds: the "
+              + "node's descriptors and their TCP state; netlink sock_diag; /proc/net/tcp* where neither works)")
           .tag("method", method)
           .register(registry);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.os.KernelSockets;
+import dev.holdfast.os.SocketFilter;
 import dev.holdfast.testing.Eventually;
 import dev.holdfast.testing.FreePorts;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -234,7 +235,7 @@ class EchoNodeTest {
         st -> st.getJsonObject("os").getLong("established") == n);
     assertThat(s.getJsonObject("connections").getLong("held")).isEqualTo(n);
     assertThat(s.getJsonObject("os").getLong("established")).isEqualTo(n);
-    assertThat(s.getJsonObject("os").getString("method")).isEqualTo(KernelSockets.system().method());
+    assertThat(s.getJsonObject("os").getString("method")).isEqualTo(KernelSockets.system().method(SocketFilter.localPorts(1).ownedByThisProcess()));
     assertThat(s.getJsonObject("connections").getLong("opened")).isEqualTo(n);
 
     for (WebSocket ws : sockets) {
@@ -268,7 +269,7 @@ class EchoNodeTest {
     assertThat(metrics)
         .contains("holdfast_connections_held{node=\"metrics-node\",role=\"node\"} 1.0")
         .contains("holdfast_os_established_connections{node=\"metrics-node\",role=\"node\"} 1.0")
-        .contains("holdfast_os_count_method{method=\"" + KernelSockets.system().method() + "\",node=\"metrics-node\",role=\"node\"} 1.0")
+        .contains("holdfast_os_count_method{method=\"" + KernelSockets.system().method(SocketFilter.localPorts(1).ownedByThisProcess()) + "\",node=\"metrics-node\",role=\"node\"} 1.0")
         .contains("holdfast_os_counts_missed_total{node=\"metrics-node\",role=\"node\"} 0.0")
         .contains("holdfast_os_count_duration_seconds_total{node=\"metrics-node\",role=\"node\"}")
         .contains("holdfast_connections_opened_total{node=\"metrics-node\",role=\"node\"} 1.0")

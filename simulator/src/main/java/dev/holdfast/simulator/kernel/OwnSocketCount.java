@@ -6,6 +6,7 @@ import dev.holdfast.os.SocketFilter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,8 +17,8 @@ import java.util.function.LongSupplier;
  * appear too, and any other process's socket may happen to have a target's port number at one
  * end. So a socket counts only when the kernel lists it ESTABLISHED with a target's address and
  * port as its remote end, and its inode is one of this process's open files ({@code /proc/self/fd}).
- * The kernel is read through {@link KernelSockets}: netlink sock_diag with the target ports
- * filtered in the kernel, or {@code /proc/net/tcp*} where netlink is refused ({@link #method()}).
+ * The kernel is read through {@link KernelSockets}: this process's descriptors and their TCP state,
+ * or {@code /proc/net/tcp*} where that cannot be had ({@link #method()}).
  * Blocking: run it on {@link #counter(LongSupplier)}'s thread, never on an event loop.
  */
 public final class OwnSocketCount {
@@ -43,7 +44,8 @@ public final class OwnSocketCount {
    * targets) on the process's kernel-count thread, each count given {@link #DEADLINE}.
    */
   public static KernelCounter counter(LongSupplier count) {
-    return new KernelCounter(count, () -> KernelSockets.system().method(), DEADLINE);
+    return new KernelCounter(count, () -> KernelSockets.system().method(SocketFilter.remoteEndpoints(List.of()).ownedByThisProcess()),
+        DEADLINE);
   }
 
   /** The count now, or -1 where the kernel's tables cannot be read (not Linux). */
@@ -51,8 +53,8 @@ public final class OwnSocketCount {
     return sockets.count(filter);
   }
 
-  /** How the count is read: {@code netlink} or {@code proc-net-tcp}. */
+  /** How the count is read: {@code socket-fds}, {@code netlink} or {@code proc-net-tcp}. */
   public String method() {
-    return sockets.method();
+    return sockets.method(filter);
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class OwnSocketCountTest {
 
   @Test
-  void netlinkCountsThisProcesssRealConnectionsAndNotTheServersSide() throws Exception {
+  void theFastPathCountsThisProcesssRealConnectionsAndNotTheServersSide() throws Exception {
     countsThisProcesssRealConnectionsAndNotTheServersSide(true);
   }
 
@@ -25,16 +25,16 @@ class OwnSocketCountTest {
     countsThisProcesssRealConnectionsAndNotTheServersSide(false);
   }
 
-  private static void countsThisProcesssRealConnectionsAndNotTheServersSide(boolean netlink) throws Exception {
+  private static void countsThisProcesssRealConnectionsAndNotTheServersSide(boolean fastPath) throws Exception {
     Assumptions.assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/net/tcp")));
-    KernelSockets sockets = KernelSockets.create(netlink);
-    Assumptions.assumeTrue(!netlink || sockets.method().equals("netlink"), "netlink refused here");
+    KernelSockets sockets = KernelSockets.create(fastPath);
     try (ServerSocket v4 = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         ServerSocket v6 = new ServerSocket(0, 50, InetAddress.getByName("::1"));
         ServerSocket other = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       OwnSocketCount count = new OwnSocketCount(List.of(
           (InetSocketAddress) v4.getLocalSocketAddress(), (InetSocketAddress) v6.getLocalSocketAddress()), sockets);
-      assertThat(count.method()).isEqualTo(netlink ? "netlink" : "proc-net-tcp");
+      Assumptions.assumeTrue(!fastPath || !count.method().equals("proc-net-tcp"), "no fast path here");
+      assertThat(count.method()).isEqualTo(fastPath ? "socket-fds" : "proc-net-tcp");
       assertThat(count.count()).isZero();
       List<Socket> open = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
