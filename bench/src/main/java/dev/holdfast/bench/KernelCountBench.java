@@ -42,6 +42,8 @@ import java.util.function.LongSupplier;
 final class KernelCountBench {
 
   private static final int MAX_PAIRS_PER_HOLDER = 9_000;
+  private static final String OLD = "old: /proc/net/tcp*, port only";
+  private static final String CHOSEN = "own descriptors + TCP_INFO (socket-fds, chosen)";
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final List<Process> holders = new ArrayList<>();
@@ -83,17 +85,15 @@ final class KernelCountBench {
       acceptor.join();
       SocketFilter mine = SocketFilter.localPorts(port).ownedByThisProcess();
       Map<String, LongSupplier> methods = new LinkedHashMap<>();
-      methods.put("old: /proc/net/tcp*, port only", () -> ProcNetTcp.countEstablishedOnLocalPort(port));
-      methods.put("/proc/net/tcp* + /proc/self/fd", () -> viaProc.count(mine));
+      SocketDescriptors fds = SocketDescriptors.open().orElseThrow(
+          () -> new IllegalArgumentException("kernel-count: JNA cannot query this process's descriptors here"));
+      KernelSockets viaFds = KernelSockets.of(fds, netlink);
+      methods.put(OLD, () -> ProcNetTcp.countEstablishedOnLocalPort(port));
+      methods.put("/proc/net/tcp* + /proc/self/fd (the fallback)", () -> viaProc.count(mine));
       methods.put("netlink, port only", () -> viaNetlink.count(SocketFilter.localPorts(port)));
-      methods.put("netlink + /proc/self/fd (chosen)", () -> viaNetlink.count(mine));
-      SocketDescriptors fds = SocketDescriptors.open().orElseThrow();
-      methods.put("own descriptors + TCP_INFO", () -> {
-        long[] n = {0};
-        fds.scan(new int[] {port}, new int[0], (fd, la, lp, ra, rp) -> n[0]++);
-        return n[0];
-      });
-      methods.put("/proc/self/fd alone", () -> ProcFiles.socketInodes(Path.of("/proc/self/fd")).orElseThrow().length);
+      methods.put("netlink + /proc/self/fd", () -> viaNetlink.count(mine));
+      methods.put(CHOSEN, () -> viaFds.count(mine));
+      methods.put("/proc/self/fd readlinks alone", () -> ProcFiles.socketInodes(Path.of("/proc/self/fd")).orElseThrow().length);
 
       JsonArray rows = new JsonArray();
       for (int level : levels) {
@@ -206,6 +206,27 @@ final class KernelCountBench {
     System.out.println("wrote " + outDir.resolve(base + ".md"));
   }
 
+  /** The chosen method against the old one at each level, and how each grew from the first level to the last. */
+  private static String ratios(JsonArray rows) {
+    StringBuilder b = new StringBuilder("\n");
+    JsonObject first = rows.getJsonObject(0);
+    JsonObject last = rows.getJsonObject(rows.size() - 1);
+    for (int g = 0; g < rows.size(); g++) {
+      JsonObject m = rows.getJsonObject(g).getJsonObject("methods");
+      b.append(String.format(Locale.ROOT, "- at %,d sockets on the machine the chosen count took %.1f%% of the old "
+              + "one's CPU%n", rows.getJsonObject(g).getLong("machineSockets"),
+          100 * m.getJsonObject(CHOSEN).getDouble("cpuMs") / m.getJsonObject(OLD).getDouble("cpuMs")));
+    }
+    long added = last.getLong("machineSockets") - first.getLong("machineSockets");
+    for (String method : List.of(OLD, CHOSEN)) {
+      double grew = last.getJsonObject("methods").getJsonObject(method).getDouble("cpuMs")
+          - first.getJsonObject("methods").getJsonObject(method).getDouble("cpuMs");
+      b.append(String.format(Locale.ROOT, "- %s: %+.2f ms CPU for the %,d sockets added (%.2f µs each)%n",
+          method, grew, added, grew * 1000 / added));
+    }
+    return b.toString();
+  }
+
   private static String markdown(JsonObject report, List<String> methods, String base) {
     StringBuilder b = new StringBuilder();
     JsonObject machine = report.getJsonObject("machine");
@@ -240,9 +261,13 @@ final class KernelCountBench {
             + "sockets on the port counted (the kernel formats a text line for every TCP socket of the machine).\n")
         .append("- **netlink**: `NETLINK_SOCK_DIAG` with the ESTABLISHED state and the port filtered in the kernel; "
             + "`+ /proc/self/fd`: only sockets whose inode is one of this process's open files.\n")
-        .append("- **/proc/self/fd alone**: the ownership part by itself (a readlink per open file).\n")
+        .append("- **own descriptors + TCP_INFO**: what an own-only count does now (`socket-fds`): list "
+            + "`/proc/self/fd`, ask the kernel each descriptor's TCP state (`getsockopt(TCP_INFO)`) and ends "
+            + "(`getsockname`, `getpeername`); nothing per socket of other processes.\n")
+        .append("- **/proc/self/fd readlinks alone**: the ownership part of `+ /proc/self/fd` by itself.\n")
         .append("- count: what the method counted in its first read (the port-only methods see every process's "
             + "sockets on the port; here only this process has any).\n");
+    b.append(ratios(rows));
     return b.toString();
   }
 }
