@@ -105,7 +105,8 @@ public final class KernelSockets {
   public long count(SocketFilter filter) {
     if (filter.ownOnly() && descriptors != null) {
       long[] n = {0};
-      if (descriptors.scan(filter.localPorts(), filter.remotePorts(), (fd, la, lp, ra, rp) -> {
+      boolean remoteEnds = !filter.remoteEndpoints().isEmpty();
+      if (descriptors.scan(filter.localPorts(), filter.remotePorts(), remoteEnds, (fd, la, lp, ra, rp) -> {
         if (filter.remoteMatches(ra, rp)) {
           n[0]++;
         }
