@@ -44,6 +44,10 @@ final class KernelCountBench {
   private static final int MAX_PAIRS_PER_HOLDER = 9_000;
   private static final String OLD = "old: /proc/net/tcp*, port only";
   private static final String CHOSEN = "own descriptors + TCP_INFO (socket-fds, chosen)";
+  private static final String FALLBACK = "/proc/net/tcp* + /proc/self/fd (the fallback)";
+  private static final String NETLINK_OWN = "netlink + /proc/self/fd";
+  /** The chart has four colours: the old reader, the fallback, netlink for own sockets, the chosen one. */
+  private static final List<String> PLOTTED = List.of(OLD, FALLBACK, NETLINK_OWN, CHOSEN);
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final List<Process> holders = new ArrayList<>();
@@ -59,7 +63,14 @@ final class KernelCountBench {
     int reads = flags.integer("reads", 7, "reads per method and level; the median is reported");
     Path outDir = Path.of(flags.string("out-dir", "bench/results", "where the report goes"));
     String command = flags.string("command", "bench/kernel-count.sh", "the command line, for the report");
+    String fromJson = flags.string("from-json", "", "write the .md and .svg again from this run's .json, measuring nothing");
     flags.finish();
+    if (!fromJson.isEmpty()) {
+      JsonObject report = new JsonObject(Files.readString(Path.of(fromJson)));
+      write(report, new ArrayList<>(report.getJsonArray("rows").getJsonObject(0).getJsonObject("methods").fieldNames()),
+          outDir);
+      return;
+    }
     int[] levels = Arrays.stream(levelsFlag.split(",")).map(String::trim).mapToInt(Integer::parseInt).sorted().toArray();
     KernelCountBench bench = new KernelCountBench();
     try {
@@ -89,9 +100,9 @@ final class KernelCountBench {
           () -> new IllegalArgumentException("kernel-count: JNA cannot query this process's descriptors here"));
       KernelSockets viaFds = KernelSockets.of(fds, netlink);
       methods.put(OLD, () -> ProcNetTcp.countEstablishedOnLocalPort(port));
-      methods.put("/proc/net/tcp* + /proc/self/fd (the fallback)", () -> viaProc.count(mine));
+      methods.put(FALLBACK, () -> viaProc.count(mine));
       methods.put("netlink, port only", () -> viaNetlink.count(SocketFilter.localPorts(port)));
-      methods.put("netlink + /proc/self/fd", () -> viaNetlink.count(mine));
+      methods.put(NETLINK_OWN, () -> viaNetlink.count(mine));
       methods.put(CHOSEN, () -> viaFds.count(mine));
       methods.put("/proc/self/fd readlinks alone", () -> ProcFiles.socketInodes(Path.of("/proc/self/fd")).orElseThrow().length);
 
@@ -186,22 +197,26 @@ final class KernelCountBench {
 
   private static void write(JsonObject report, List<String> methods, Path outDir) throws Exception {
     Files.createDirectories(outDir);
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
+    String stamp = LocalDateTime.parse(report.getString("when")).format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
     String base = "kernel-count-" + stamp;
     JsonArray rows = report.getJsonArray("rows");
     List<String> groups = new ArrayList<>();
-    double[][] cpu = new double[methods.size()][rows.size()];
+    List<String> plotted = methods.stream().filter(PLOTTED::contains).toList();
+    double[][] cpu = new double[plotted.size()][rows.size()];
     for (int g = 0; g < rows.size(); g++) {
       JsonObject row = rows.getJsonObject(g);
       groups.add(String.format(Locale.ROOT, "%,d sockets", row.getLong("machineSockets")));
-      for (int m = 0; m < methods.size(); m++) {
-        cpu[m][g] = row.getJsonObject("methods").getJsonObject(methods.get(m)).getDouble("cpuMs");
+      for (int m = 0; m < plotted.size(); m++) {
+        cpu[m][g] = row.getJsonObject("methods").getJsonObject(plotted.get(m)).getDouble("cpuMs");
       }
     }
-    Files.writeString(outDir.resolve(base + ".json"), report.encodePrettily() + "\n");
+    Path json = outDir.resolve(base + ".json");
+    if (!Files.exists(json)) {
+      Files.writeString(json, report.encodePrettily() + "\n");
+    }
     Files.writeString(outDir.resolve(base + ".svg"), BarChart.svg(
         "One count of the node's " + String.format(Locale.ROOT, "%,d", report.getInteger("ownSockets"))
-            + " own sockets: CPU by the machine's sockets", "CPU ms (median)", groups, methods, cpu));
+            + " own sockets: CPU by the machine's sockets", "CPU ms (median)", groups, plotted, cpu));
     Files.writeString(outDir.resolve(base + ".md"), markdown(report, methods, base));
     System.out.println("wrote " + outDir.resolve(base + ".md"));
   }
@@ -262,8 +277,9 @@ final class KernelCountBench {
         .append("- **netlink**: `NETLINK_SOCK_DIAG` with the ESTABLISHED state and the port filtered in the kernel; "
             + "`+ /proc/self/fd`: only sockets whose inode is one of this process's open files.\n")
         .append("- **own descriptors + TCP_INFO**: what an own-only count does now (`socket-fds`): list "
-            + "`/proc/self/fd`, ask the kernel each descriptor's TCP state (`getsockopt(TCP_INFO)`) and ends "
-            + "(`getsockname`, `getpeername`); nothing per socket of other processes.\n")
+            + "`/proc/self/fd`, ask the kernel each descriptor's TCP state (`getsockopt(TCP_INFO)`) and local end "
+            + "(`getsockname`; `getpeername` too where a remote end is filtered); nothing per socket of other "
+            + "processes.\n")
         .append("- **/proc/self/fd readlinks alone**: the ownership part of `+ /proc/self/fd` by itself.\n")
         .append("- count: what the method counted in its first read (the port-only methods see every process's "
             + "sockets on the port; here only this process has any).\n");
