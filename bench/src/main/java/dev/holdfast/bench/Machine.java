@@ -48,7 +48,7 @@ final class Machine {
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+      return ProcStats.read("/proc/cpuinfo").lines().filter(l -> l.startsWith("model name"))
           .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
     } catch (Exception e) {
       return "?";
