@@ -163,6 +163,24 @@ class KernelSocketsTest {
   }
 
   @Test
+  void theSystemPropertySwitchesTheFastPathOffForTheWholeProcess() throws Exception {
+    assertThat(childSays("-D" + KernelSockets.FAST_PATH_PROPERTY + "=false")).isEqualTo("proc-net-tcp proc-net-tcp 0");
+    assertThat(childSays("-Dunrelated=1")).isEqualTo("socket-fds netlink 0");
+  }
+
+  private static String childSays(String property) throws Exception {
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), property,
+        "-cp", System.getProperty("java.class.path"), PrintCountMethod.class.getName()).start();
+    try {
+      String line = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      return line;
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  @Test
   void aNetlinkScanThatFailsSwitchesToTheFallbackAndSaysSo() throws Exception {
     ServerSocket v4 = server("127.0.0.1");
     connect(v4, 2);
