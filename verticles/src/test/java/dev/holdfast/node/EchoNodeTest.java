@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.holdfast.config.ConfigException;
-import dev.holdfast.metrics.Metrics;
+import dev.holdfast.role.RoleBootstrap;
+import dev.holdfast.role.RoleRuntime;
 import dev.holdfast.testing.Eventually;
 import dev.holdfast.testing.FreePorts;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -44,10 +44,9 @@ class EchoNodeTest {
 
   private EchoNode start(NodeConfig config) throws Exception {
     config.port(FreePorts.belowEphemeralRange()).adminPort(0).cluster().enabled(false);
-    PrometheusMeterRegistry registry = Metrics.newRegistry("node", config.nodeId());
-    Vertx vertx = EchoNode.standaloneVertx(config, registry);
-    nodeVertx.add(vertx);
-    node = EchoNode.launch(config, vertx, registry, router -> { }).await(20, TimeUnit.SECONDS);
+    RoleRuntime runtime = RoleBootstrap.start(EchoNode.roleOptions(config)).await(20, TimeUnit.SECONDS);
+    nodeVertx.add(runtime.vertx());
+    node = EchoNode.launch(config, runtime, router -> { }).await(20, TimeUnit.SECONDS);
     return node;
   }
 
@@ -300,10 +299,9 @@ class EchoNodeTest {
   void aCapAboveTheOpenFileLimitIsAStartError() throws Exception {
     NodeConfig config = new NodeConfig().maxConnections(10_000_000).port(0).adminPort(0);
     config.cluster().enabled(false);
-    PrometheusMeterRegistry registry = Metrics.newRegistry("node", "t");
-    Vertx vertx = EchoNode.standaloneVertx(config, registry);
-    nodeVertx.add(vertx);
-    assertThatThrownBy(() -> EchoNode.launch(config, vertx, registry, r -> { }).await(10, TimeUnit.SECONDS))
+    RoleRuntime runtime = RoleBootstrap.start(EchoNode.roleOptions(config)).await(20, TimeUnit.SECONDS);
+    nodeVertx.add(runtime.vertx());
+    assertThatThrownBy(() -> EchoNode.launch(config, runtime, r -> { }).await(10, TimeUnit.SECONDS))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("$.maxConnections: 10000000 is more than this process can hold")
         .hasMessageContaining("open-file limit is");
