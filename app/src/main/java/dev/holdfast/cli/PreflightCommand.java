@@ -1,10 +1,12 @@
 package dev.holdfast.cli;
 
+import dev.holdfast.node.NodeConfig;
 import dev.holdfast.preflight.Finding;
 import dev.holdfast.preflight.MachineLimits;
 import dev.holdfast.preflight.Preflight;
 import dev.holdfast.preflight.SocketDemand;
 import dev.holdfast.preflight.SocketDemand.Role;
+import dev.holdfast.simulator.config.SimulatorConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,6 +41,10 @@ final class PreflightCommand implements Callable<Integer> {
       description = "Source addresses a simulator connects from (default 1); each has its own ephemeral ports")
   int sourceAddresses = 1;
 
+  @Option(names = "--open-file-reserve", paramLabel = "R",
+      description = "Open files kept from the sockets, as the role's openFileReserve (default: node 1000, simulator 500)")
+  Integer openFileReserve;
+
   @Override
   public Integer call() {
     if (connections < 1) {
@@ -55,7 +61,13 @@ final class PreflightCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--role: \"" + role + "\" is not allowed; use node or simulator");
     }
-    SocketDemand demand = new SocketDemand(r, connections, sourceAddresses);
+    if (openFileReserve != null && openFileReserve < 0) {
+      throw new ParameterException(spec.commandLine(), "--open-file-reserve: " + openFileReserve
+          + " is not allowed; use 0 or more");
+    }
+    int reserve = openFileReserve != null ? openFileReserve
+        : r == Role.NODE ? NodeConfig.DEFAULT_OPEN_FILE_RESERVE : SimulatorConfig.DEFAULT_OPEN_FILE_RESERVE;
+    SocketDemand demand = new SocketDemand(r, connections, sourceAddresses, reserve);
     MachineLimits limits = MachineLimits.ofThisMachine();
     List<Finding> findings = Preflight.check(limits, demand);
     System.out.print(Preflight.render(limits, demand, findings));

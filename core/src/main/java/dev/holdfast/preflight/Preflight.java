@@ -55,7 +55,7 @@ public final class Preflight {
     String found = "hard limit " + limit(m.openFilesHard()) + " (soft " + limit(m.openFilesSoft())
         + "; the JVM raises its soft limit to the hard one)";
     String needs = "a " + d.role().label() + " holding " + n(d.connections()) + " needs " + n(need) + " ("
-        + n(d.connections()) + " sockets + a reserve of " + n(d.role().openFileReserve()) + ")";
+        + n(d.connections()) + " sockets + a reserve of " + n(d.openFileReserve()) + ")";
     if (m.openFilesHard() >= need) {
       return ok(name, found + " >= " + n(need));
     }

@@ -7,29 +7,24 @@ package dev.holdfast.preflight;
  * @param role the role of the process
  * @param connections the sockets it must hold
  * @param sourceAddresses the local addresses a simulator connects from (each has its own ephemeral ports)
+ * @param openFileReserve open files the process keeps for other things than its sockets (its
+ *     config's {@code openFileReserve})
  */
-public record SocketDemand(Role role, long connections, int sourceAddresses) {
+public record SocketDemand(Role role, long connections, int sourceAddresses, int openFileReserve) {
 
   /** The process's role: what each connection costs differs, and only a client uses ephemeral ports. */
   public enum Role {
     /** An echo node: holds accepted sockets. */
-    NODE(1000, ConnectionCost.NODE_HEAP_BYTES, ConnectionCost.NODE_RSS_BYTES),
+    NODE(ConnectionCost.NODE_HEAP_BYTES, ConnectionCost.NODE_RSS_BYTES),
     /** A simulator node: opens client sockets. */
-    SIMULATOR(500, ConnectionCost.SIMULATOR_HEAP_BYTES, ConnectionCost.SIMULATOR_RSS_BYTES);
+    SIMULATOR(ConnectionCost.SIMULATOR_HEAP_BYTES, ConnectionCost.SIMULATOR_RSS_BYTES);
 
-    private final int openFileReserve;
     private final double heapBytes;
     private final double rssBytes;
 
-    Role(int openFileReserve, double heapBytes, double rssBytes) {
-      this.openFileReserve = openFileReserve;
+    Role(double heapBytes, double rssBytes) {
       this.heapBytes = heapBytes;
       this.rssBytes = rssBytes;
-    }
-
-    /** The role's default {@code openFileReserve}: files it opens besides its sockets. */
-    public int openFileReserve() {
-      return openFileReserve;
     }
 
     /** Live Java heap per held connection, in bytes (measured: see {@link ConnectionCost}). */
@@ -50,6 +45,6 @@ public record SocketDemand(Role role, long connections, int sourceAddresses) {
 
   /** Open files the process needs: a descriptor per socket plus the role's reserve. */
   public long openFilesNeeded() {
-    return connections + role.openFileReserve();
+    return connections + openFileReserve;
   }
 }

@@ -31,7 +31,8 @@ class OpsFilesTest {
         new long[] {1, 2, 3}, 10, 1 << 20, 1 << 10);
     List<FixLine> fixes = new ArrayList<>();
     for (Role role : Role.values()) {
-      for (Finding f : Preflight.check(bare, new SocketDemand(role, 10_000_000, 1))) {
+      int reserve = role == Role.NODE ? PreflightTest.RESERVE_NODE : PreflightTest.RESERVE_SIMULATOR;
+      for (Finding f : Preflight.check(bare, new SocketDemand(role, 10_000_000, 1, reserve))) {
         fixes.addAll(f.fixes());
       }
     }
@@ -103,9 +104,9 @@ class OpsFilesTest {
   void theUnitsHeapIsWhatPreflightSizesForTheirConnections() throws IOException {
     // both units are sized for 4,000,000 connections
     assertThat(read("systemd/holdfast-node.service")).contains("Environment=HOLDFAST_HEAP="
-        + Preflight.heapFlag(Preflight.heapBytes(new SocketDemand(Role.NODE, 4_000_000, 1))) + "\n");
+        + Preflight.heapFlag(Preflight.heapBytes(new SocketDemand(Role.NODE, 4_000_000, 1, PreflightTest.RESERVE_NODE))) + "\n");
     assertThat(read("systemd/holdfast-simulator.service")).contains("Environment=HOLDFAST_HEAP="
-        + Preflight.heapFlag(Preflight.heapBytes(new SocketDemand(Role.SIMULATOR, 4_000_000, 1))) + "\n");
+        + Preflight.heapFlag(Preflight.heapBytes(new SocketDemand(Role.SIMULATOR, 4_000_000, 1, PreflightTest.RESERVE_SIMULATOR))) + "\n");
   }
 
   private static long sysctlValue(String text, String key) {

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The checks against fake machines: what blocks, what the fix lines say, and reading a fake /proc. */
 class PreflightTest {
 
+  /** The roles' default openFileReserve (NodeConfig, SimulatorConfig). */
+  static final int RESERVE_NODE = 1000;
+  static final int RESERVE_SIMULATOR = 500;
+
   /** A roomy machine: 2M open files, nr_open 4M, wide ports, 64 GiB, conntrack not loaded. */
   static MachineLimits roomy() {
     return new MachineLimits(2_000_000, 2_000_000, 8_000_000, 4_000_000, 1024, 65535, 4096,
@@ -38,52 +42,52 @@ class PreflightTest {
 
   @Test
   void aRoomyMachineHoldsAMillionAtANode() {
-    List<Finding> all = Preflight.check(roomy(), new SocketDemand(Role.NODE, 1_000_000, 1));
+    List<Finding> all = Preflight.check(roomy(), new SocketDemand(Role.NODE, 1_000_000, 1, RESERVE_NODE));
     assertThat(all).extracting(Finding::verdict).containsOnly(Verdict.OK);
     assertThat(Preflight.blocked(all)).isFalse();
-    assertThat(Preflight.render(roomy(), new SocketDemand(Role.NODE, 1_000_000, 1), all))
+    assertThat(Preflight.render(roomy(), new SocketDemand(Role.NODE, 1_000_000, 1, RESERVE_NODE), all))
         .contains("Nothing blocks 1,000,000 connections.").doesNotContain("To fix");
   }
 
   @Test
   void aLowOpenFileLimitBlocksAndNamesItsFixes() {
-    Finding f = Preflight.openFiles(small(), new SocketDemand(Role.NODE, 5000, 1));
+    Finding f = Preflight.openFiles(small(), new SocketDemand(Role.NODE, 5000, 1, RESERVE_NODE));
     assertThat(f.verdict()).isEqualTo(Verdict.BLOCKS);
     assertThat(f.detail()).contains("hard limit 1,024").contains("needs 6,000");
     assertThat(lines(f, Where.LIMITS)).containsExactly("*  soft  nofile  6000", "*  hard  nofile  6000");
     assertThat(lines(f, Where.SYSTEMD)).containsExactly("LimitNOFILE=6000");
     assertThat(lines(f, Where.SHELL)).containsExactly("ulimit -n 6000");
     // the simulator keeps a smaller reserve
-    assertThat(lines(Preflight.openFiles(small(), new SocketDemand(Role.SIMULATOR, 5000, 1)), Where.SYSTEMD))
+    assertThat(lines(Preflight.openFiles(small(), new SocketDemand(Role.SIMULATOR, 5000, 1, RESERVE_SIMULATOR)), Where.SYSTEMD))
         .containsExactly("LimitNOFILE=5500");
-    assertThat(Preflight.openFiles(small(), new SocketDemand(Role.NODE, 24, 1)).verdict()).isEqualTo(Verdict.OK);
+    assertThat(Preflight.openFiles(small(), new SocketDemand(Role.NODE, 24, 1, RESERVE_NODE)).verdict()).isEqualTo(Verdict.OK);
   }
 
   @Test
   void aLimitAboveNrOpenNeedsNrOpenRaisedFirst() {
-    List<Finding> all = Preflight.check(roomy(), new SocketDemand(Role.NODE, 5_000_000, 1));
+    List<Finding> all = Preflight.check(roomy(), new SocketDemand(Role.NODE, 5_000_000, 1, RESERVE_NODE));
     Finding nrOpen = finding(all, "fs.nr_open");
     assertThat(nrOpen.verdict()).isEqualTo(Verdict.BLOCKS);
     assertThat(lines(nrOpen, Where.SYSCTL)).containsExactly("fs.nr_open = 5001000");
     assertThat(finding(all, "fs.file-max").verdict()).isEqualTo(Verdict.OK);
-    assertThat(Preflight.fileMax(small(), new SocketDemand(Role.NODE, 500_000, 1)).fixes())
+    assertThat(Preflight.fileMax(small(), new SocketDemand(Role.NODE, 500_000, 1, RESERVE_NODE)).fixes())
         .containsExactly(new FixLine(Where.SYSCTL, "fs.file-max = 1002000"));
   }
 
   @Test
   void portsAreCheckedForTheSimulatorOnlyAndCountSourceAddresses() {
-    assertThat(Preflight.check(small(), new SocketDemand(Role.NODE, 100_000, 1)))
+    assertThat(Preflight.check(small(), new SocketDemand(Role.NODE, 100_000, 1, RESERVE_NODE)))
         .extracting(Finding::name).doesNotContain("ephemeral ports");
     // 28,232 ports per source address
-    assertThat(Preflight.ephemeralPorts(small(), new SocketDemand(Role.SIMULATOR, 100_000, 4)).verdict())
+    assertThat(Preflight.ephemeralPorts(small(), new SocketDemand(Role.SIMULATOR, 100_000, 4, RESERVE_SIMULATOR)).verdict())
         .isEqualTo(Verdict.OK);
-    Finding blocked = Preflight.ephemeralPorts(small(), new SocketDemand(Role.SIMULATOR, 100_000, 3));
+    Finding blocked = Preflight.ephemeralPorts(small(), new SocketDemand(Role.SIMULATOR, 100_000, 3, RESERVE_SIMULATOR));
     assertThat(blocked.verdict()).isEqualTo(Verdict.BLOCKS);
     assertThat(blocked.detail()).contains("84,696");
     assertThat(lines(blocked, Where.SYSCTL)).containsExactly("net.ipv4.ip_local_port_range = 1024 65535");
     // 64,512 per address once widened: two addresses, and the three given are enough
     assertThat(lines(blocked, Where.COMMAND)).isEmpty();
-    Finding many = Preflight.ephemeralPorts(small(), new SocketDemand(Role.SIMULATOR, 1_000_000, 1));
+    Finding many = Preflight.ephemeralPorts(small(), new SocketDemand(Role.SIMULATOR, 1_000_000, 1, RESERVE_SIMULATOR));
     assertThat(lines(many, Where.COMMAND)).singleElement().asString()
         .startsWith("--source-address 127.0.0.1 --source-address 127.0.0.2 ... --source-address 127.0.0.16 ")
         .contains("16 addresses");
@@ -91,28 +95,28 @@ class PreflightTest {
 
   @Test
   void aShortBacklogWarnsANodeWithoutBlocking() {
-    Finding f = Preflight.somaxconn(small(), new SocketDemand(Role.NODE, 100, 1));
+    Finding f = Preflight.somaxconn(small(), new SocketDemand(Role.NODE, 100, 1, RESERVE_NODE));
     assertThat(f.verdict()).isEqualTo(Verdict.WARN);
     assertThat(f.fixes()).containsExactly(new FixLine(Where.SYSCTL, "net.core.somaxconn = 4096"));
-    assertThat(Preflight.somaxconn(small(), new SocketDemand(Role.SIMULATOR, 100, 1)).verdict()).isEqualTo(Verdict.OK);
+    assertThat(Preflight.somaxconn(small(), new SocketDemand(Role.SIMULATOR, 100, 1, RESERVE_SIMULATOR)).verdict()).isEqualTo(Verdict.OK);
     assertThat(Preflight.blocked(List.of(f))).isFalse();
   }
 
   @Test
   void tcpMemIsInPagesOnePerBusySocket() {
     // tcp_mem 1000 2000 3000 pages: 2,500 sockets pass the pressure mark, 3,500 the maximum
-    assertThat(Preflight.tcpMem(small(), new SocketDemand(Role.NODE, 1500, 1)).verdict()).isEqualTo(Verdict.OK);
-    assertThat(Preflight.tcpMem(small(), new SocketDemand(Role.NODE, 2500, 1)).verdict()).isEqualTo(Verdict.WARN);
-    Finding blocked = Preflight.tcpMem(small(), new SocketDemand(Role.NODE, 3500, 1));
+    assertThat(Preflight.tcpMem(small(), new SocketDemand(Role.NODE, 1500, 1, RESERVE_NODE)).verdict()).isEqualTo(Verdict.OK);
+    assertThat(Preflight.tcpMem(small(), new SocketDemand(Role.NODE, 2500, 1, RESERVE_NODE)).verdict()).isEqualTo(Verdict.WARN);
+    Finding blocked = Preflight.tcpMem(small(), new SocketDemand(Role.NODE, 3500, 1, RESERVE_NODE));
     assertThat(blocked.verdict()).isEqualTo(Verdict.BLOCKS);
     assertThat(blocked.fixes()).containsExactly(new FixLine(Where.SYSCTL, "net.ipv4.tcp_mem = 3500 5250 7000"));
   }
 
   @Test
   void conntrackCountsOnlyWhenLoaded() {
-    assertThat(Preflight.conntrack(roomy(), new SocketDemand(Role.NODE, 10_000_000, 1)).verdict())
+    assertThat(Preflight.conntrack(roomy(), new SocketDemand(Role.NODE, 10_000_000, 1, RESERVE_NODE)).verdict())
         .isEqualTo(Verdict.OK);
-    Finding f = Preflight.conntrack(small(), new SocketDemand(Role.NODE, 100_000, 1));
+    Finding f = Preflight.conntrack(small(), new SocketDemand(Role.NODE, 100_000, 1, RESERVE_NODE));
     assertThat(f.verdict()).isEqualTo(Verdict.BLOCKS);
     assertThat(f.fixes()).containsExactly(new FixLine(Where.SYSCTL, "net.netfilter.nf_conntrack_max = 125000"));
   }
@@ -120,7 +124,7 @@ class PreflightTest {
   @Test
   void memoryCountsHeapProcessAndKernelPerConnection() {
     // a node: 2 x 1.65 KiB heap + 256 MiB, then 2.06 KiB process + 4.5 KiB kernel per connection
-    SocketDemand d = new SocketDemand(Role.NODE, 1_000_000, 1);
+    SocketDemand d = new SocketDemand(Role.NODE, 1_000_000, 1, RESERVE_NODE);
     long heap = Preflight.heapBytes(d);
     assertThat(heap).isEqualTo(Math.round(2 * 1_000_000 * 1.65 * 1024) + (256L << 20));
     assertThat(Preflight.memory(roomy(), d).verdict()).isEqualTo(Verdict.OK);
@@ -134,14 +138,14 @@ class PreflightTest {
   @Test
   void whatTheMachineDoesNotShowIsUnknownAndBlocksNothing() {
     MachineLimits blank = new MachineLimits(-1, -1, -1, -1, -1, -1, -1, new long[0], -1, -1, -1);
-    List<Finding> all = Preflight.check(blank, new SocketDemand(Role.SIMULATOR, 1000, 1));
+    List<Finding> all = Preflight.check(blank, new SocketDemand(Role.SIMULATOR, 1000, 1, RESERVE_SIMULATOR));
     assertThat(all).extracting(Finding::verdict).containsOnly(Verdict.UNKNOWN, Verdict.OK);
     assertThat(Preflight.blocked(all)).isFalse();
   }
 
   @Test
   void theReportGroupsFixLinesByFile() {
-    SocketDemand d = new SocketDemand(Role.SIMULATOR, 100_000, 1);
+    SocketDemand d = new SocketDemand(Role.SIMULATOR, 100_000, 1, RESERVE_SIMULATOR);
     String report = Preflight.render(small(), d, Preflight.check(small(), d));
     assertThat(report)
         .contains("BLOCKS  open files per process")
