@@ -141,6 +141,32 @@ class EchoNodeTest {
   }
 
   @Test
+  void protocolErrorsCloseOnlyTheirOwnConnectionWith1002(Vertx vertx) throws Exception {
+    start(new NodeConfig()); // no compression negotiated: a reserved bit has no meaning
+    WebSocket bystander = connect(client(vertx));
+    byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+    try (RawWebSocket reservedBit = new RawWebSocket(node.port(), "/ws");
+        RawWebSocket unmasked = new RawWebSocket(node.port(), "/ws")) {
+      reservedBit.sendFrame(0x80 | RawWebSocket.RSV1 | RawWebSocket.TEXT, true, hello);
+      unmasked.sendFrame(0x80 | RawWebSocket.TEXT, false, hello); // a client must mask every frame
+      for (RawWebSocket ws : List.of(reservedBit, unmasked)) {
+        RawWebSocket.Frame close = ws.read();
+        assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+        assertThat(close.closeCode()).isEqualTo(1002);
+        assertThat(ws.serverClosed()).isTrue();
+      }
+    }
+    Promise<String> echo = Promise.promise();
+    bystander.textMessageHandler(echo::tryComplete);
+    bystander.writeTextMessage("still here");
+    assertThat(echo.future().await(5, TimeUnit.SECONDS)).isEqualTo("still here");
+    JsonObject closed = Eventually.poll(DEADLINE, this::statusUnchecked,
+        s -> s.getJsonObject("connections").getJsonObject("closedByCode").getLong("1002") == 2);
+    assertThat(closed.getJsonObject("connections").getJsonObject("closedByCode").getLong("1002")).isEqualTo(2);
+    assertThat(closed.getJsonObject("connections").getLong("held")).isEqualTo(1);
+  }
+
+  @Test
   void aFragmentedMessageOverTheLimitClosesWith1009() throws Exception {
     start(new NodeConfig().maxFrameBytes(1024).maxMessageBytes(2048));
     try (RawWebSocket ws = new RawWebSocket(node.port(), "/ws")) {
