@@ -125,18 +125,29 @@ class EchoNodeTest {
     WebSocket bystander = connect(client(vertx));
     try (RawWebSocket ws = new RawWebSocket(node.port(), "/ws")) {
       ws.send(RawWebSocket.BINARY, true, new byte[1025]);
-      RawWebSocket.Frame close = ws.read();
-      assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
-      assertThat(close.closeCode()).isEqualTo(1009);
-      assertThat(ws.serverClosed()).isTrue();
+      assertClosedBy(ws, 1009);
     }
+    assertOnlyOffendersClosed(bystander, 1009, 1);
+  }
+
+  /** The server sent {@code ws} a close frame with {@code code}, then closed the TCP connection. */
+  private static void assertClosedBy(RawWebSocket ws, int code) throws Exception {
+    RawWebSocket.Frame close = ws.read();
+    assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+    assertThat(close.closeCode()).isEqualTo(code);
+    assertThat(ws.serverClosed()).isTrue();
+  }
+
+  /** The bystander still echoes, the node counted {@code offenders} closes with {@code code}, and holds only it. */
+  private void assertOnlyOffendersClosed(WebSocket bystander, int code, long offenders) throws Exception {
     Promise<String> echo = Promise.promise();
     bystander.textMessageHandler(echo::tryComplete);
     bystander.writeTextMessage("still here");
     assertThat(echo.future().await(5, TimeUnit.SECONDS)).isEqualTo("still here");
+    String label = Integer.toString(code);
     JsonObject closed = Eventually.poll(DEADLINE, this::statusUnchecked,
-        s -> s.getJsonObject("connections").getJsonObject("closedByCode").getLong("1009") == 1);
-    assertThat(closed.getJsonObject("connections").getJsonObject("closedByCode").getLong("1009")).isEqualTo(1);
+        s -> s.getJsonObject("connections").getJsonObject("closedByCode").getLong(label) == offenders);
+    assertThat(closed.getJsonObject("connections").getJsonObject("closedByCode").getLong(label)).isEqualTo(offenders);
     assertThat(closed.getJsonObject("connections").getLong("held")).isEqualTo(1);
   }
 
@@ -149,21 +160,10 @@ class EchoNodeTest {
         RawWebSocket unmasked = new RawWebSocket(node.port(), "/ws")) {
       reservedBit.sendFrame(0x80 | RawWebSocket.RSV1 | RawWebSocket.TEXT, true, hello);
       unmasked.sendFrame(0x80 | RawWebSocket.TEXT, false, hello); // a client must mask every frame
-      for (RawWebSocket ws : List.of(reservedBit, unmasked)) {
-        RawWebSocket.Frame close = ws.read();
-        assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
-        assertThat(close.closeCode()).isEqualTo(1002);
-        assertThat(ws.serverClosed()).isTrue();
-      }
+      assertClosedBy(reservedBit, 1002);
+      assertClosedBy(unmasked, 1002);
     }
-    Promise<String> echo = Promise.promise();
-    bystander.textMessageHandler(echo::tryComplete);
-    bystander.writeTextMessage("still here");
-    assertThat(echo.future().await(5, TimeUnit.SECONDS)).isEqualTo("still here");
-    JsonObject closed = Eventually.poll(DEADLINE, this::statusUnchecked,
-        s -> s.getJsonObject("connections").getJsonObject("closedByCode").getLong("1002") == 2);
-    assertThat(closed.getJsonObject("connections").getJsonObject("closedByCode").getLong("1002")).isEqualTo(2);
-    assertThat(closed.getJsonObject("connections").getLong("held")).isEqualTo(1);
+    assertOnlyOffendersClosed(bystander, 1002, 2);
   }
 
   @Test
