@@ -60,7 +60,8 @@ class NodeProcessIT {
   void sigtermClosesConnectionsWith1001AndExits() throws Exception {
     try (HoldfastProcess node = HoldfastProcess.start("node", "--standalone", "--port", "0", "--admin-port", "0")) {
       int port = node.wsPort();
-      assertThat(node.output()).contains("open-file limit").contains("admission cap");
+      // the banner's next line may still be on its way through the output pipe: wait for it
+      assertThat(node.awaitLine("open-file limit", Duration.ofSeconds(30))).contains("admission cap");
       CompletableFuture<Integer> closeCode = new CompletableFuture<>();
       WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
           .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
