@@ -1,6 +1,14 @@
 package dev.holdfast.cli;
 
+import dev.holdfast.cluster.ClusterJoin;
+import dev.holdfast.cluster.ClusterSettings;
+import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.config.ConfigException;
+import dev.holdfast.role.RoleBootstrap;
+import dev.holdfast.role.RoleOptions;
+import dev.holdfast.role.RoleRuntime;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
@@ -14,6 +22,25 @@ final class Cli {
   private static final Logger CP_SUBSYSTEM = Logger.getLogger("com.hazelcast.cp.CPSubsystem");
 
   private Cli() {
+  }
+
+  /** A role's started process and its cluster view ({@code null} when standalone, or not yet started). */
+  record Started(RoleRuntime runtime, ClusterView view) {
+  }
+
+  /**
+   * Starts a role's process: joined to the cluster (and its view made, not yet started) unless
+   * {@code cluster} says standalone. A bad cluster config is a {@link ConfigException}.
+   */
+  static Started start(RoleOptions options, ClusterSettings cluster) throws Exception {
+    quietHazelcast();
+    if (!cluster.enabled()) {
+      return new Started(RoleBootstrap.start(options).await(30, TimeUnit.SECONDS), null);
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcastConfig());
+    RoleRuntime runtime = RoleBootstrap.start(options, manager).await(120, TimeUnit.SECONDS);
+    ClusterJoin join = new ClusterJoin(runtime.vertx(), manager);
+    return new Started(runtime, new ClusterView(join, cluster.publishInterval(), cluster.ttlIntervals()));
   }
 
   /** Prints a user's config mistake without a stack trace; returns the exit code for it. */

@@ -2,22 +2,19 @@ package dev.holdfast.cli;
 
 import dev.holdfast.admin.AdminServer;
 import dev.holdfast.cluster.ClusterSettings;
-import dev.holdfast.cluster.ClusterJoin;
 import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.ConfigReader;
-import dev.holdfast.metrics.Metrics;
 import dev.holdfast.node.EchoNode;
 import dev.holdfast.node.NodeConfig;
+import dev.holdfast.role.RoleRuntime;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,30 +66,22 @@ final class NodeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return Cli.configError("node", e);
     }
-    Cli.quietHazelcast();
-    PrometheusMeterRegistry registry = Metrics.newRegistry("node", cfg.nodeId());
     ClusterSettings cs = cfg.cluster();
-    Vertx vertx;
-    ClusterView view = null;
+    Cli.Started started;
     try {
-      if (cs.enabled()) {
-        ClusterJoin join = ClusterJoin.join(EchoNode.vertxOptions(cfg), registry,
-            cs.hazelcastConfig()).await(120, TimeUnit.SECONDS);
-        vertx = join.vertx();
-        view = new ClusterView(join, cs.publishInterval(), cs.ttlIntervals());
-      } else {
-        vertx = EchoNode.standaloneVertx(cfg, registry);
-      }
+      started = Cli.start(EchoNode.roleOptions(cfg), cs);
     } catch (ConfigException e) {
       return Cli.configError("node", e);
     } catch (Exception e) {
       System.err.println("holdfast node: could not join the cluster (" + cs + "): " + Cli.rootCause(e));
       return Holdfast.FAILED;
     }
-    ClusterView clusterView = view;
+    RoleRuntime runtime = started.runtime();
+    PrometheusMeterRegistry registry = runtime.registry();
+    ClusterView clusterView = started.view();
     EchoNode node;
     try {
-      node = EchoNode.launch(cfg, vertx, registry, router -> router.get("/cluster").handler(rc -> {
+      node = EchoNode.launch(cfg, runtime, router -> router.get("/cluster").handler(rc -> {
         if (clusterView == null) {
           AdminServer.json(rc, 404, new JsonObject().put("error", "standalone node: no cluster view"));
         } else {
@@ -106,7 +95,7 @@ final class NodeCommand implements Callable<Integer> {
             .put("config", cs.config()).put("members", clusterView.members()));
       }
     } catch (Exception e) {
-      vertx.close();
+      runtime.close();
       Throwable cause = Cli.rootCause(e);
       if (cause instanceof ConfigException ce) {
         return Cli.configError("node", ce);
@@ -114,7 +103,7 @@ final class NodeCommand implements Callable<Integer> {
       System.err.println("holdfast node: could not start: " + cause);
       return Holdfast.FAILED;
     }
-    printBanner(node, vertx, clusterView, cs);
+    printBanner(node, runtime, clusterView, cs);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("holdfast node " + node.nodeId() + ": leaving the cluster view, draining " + node.held()
@@ -122,7 +111,7 @@ final class NodeCommand implements Callable<Integer> {
       // one step after the other on this thread: leave the view, drain, then leave the cluster
       Cli.awaitQuietly("leave the cluster view", clusterView == null ? Future.succeededFuture() : clusterView.stop(), 10_000);
       Cli.awaitQuietly("drain", node.stop(), cfg.closeTimeout().toMillis() + 10_000);
-      Cli.awaitQuietly("close", vertx.close(), 30_000);
+      Cli.awaitQuietly("close", runtime.close(), 30_000);
       System.out.println("holdfast node " + node.nodeId() + ": stopped");
       stopped.countDown();
     }, "holdfast-stop"));
@@ -144,10 +133,10 @@ final class NodeCommand implements Callable<Integer> {
   }
 
 
-  private static void printBanner(EchoNode node, Vertx vertx, ClusterView view, ClusterSettings cs) {
+  private static void printBanner(EchoNode node, RoleRuntime runtime, ClusterView view, ClusterSettings cs) {
     NodeConfig c = node.config();
     System.out.printf("holdfast node %s: %s, %d echo verticles, %s transport%n", node.nodeId(), node.wsUrl(),
-        c.instances(), vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+        c.instances(), runtime.transportName());
     System.out.printf("  open-file limit %d allows %d sockets (reserve %d); admission cap %d%n",
         node.openFiles(), node.socketsAllowed(), c.openFileReserve(), node.maxConnections());
     if (view != null) {

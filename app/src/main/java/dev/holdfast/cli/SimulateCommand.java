@@ -2,7 +2,6 @@ package dev.holdfast.cli;
 
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.cluster.ClusterSettings;
-import dev.holdfast.cluster.ClusterJoin;
 import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.cluster.NodeSnapshot;
 import dev.holdfast.simulator.connection.LedgerTotals;
@@ -14,7 +13,8 @@ import dev.holdfast.simulator.target.ClusterTargetDirectory;
 import dev.holdfast.simulator.target.TargetDirectory;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.holdfast.config.ConfigReader;
-import dev.holdfast.metrics.Metrics;
+import dev.holdfast.role.RoleOptions;
+import dev.holdfast.role.RoleRuntime;
 import dev.holdfast.simulator.SimulatorNode;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.fleet.StandaloneMembership;
@@ -112,30 +112,34 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return Cli.configError("simulate", e);
     }
-    Cli.quietHazelcast();
-    PrometheusMeterRegistry registry = Metrics.newRegistry("simulator", cfg.nodeId());
     ClusterSettings cs = cfg.cluster();
     AtomicReference<SimulatorNode> running = new AtomicReference<>();
-    Vertx vertx;
-    ClusterView view = null;
+    // the simulator's event loops as SimulatorNode sizes them (its verticles' and one for its own work)
+    RoleOptions role = new RoleOptions("simulator", cfg.nodeId())
+        .eventLoops(SimulatorNode.vertxOptions(cfg).getEventLoopPoolSize())
+        .openFileReserve(cfg.openFileReserve());
+    RoleRuntime runtime = null;
+    ClusterView view;
     try {
-      if (cs.enabled()) {
-        ClusterJoin join = ClusterJoin.join(SimulatorNode.vertxOptions(cfg), registry,
-            cs.hazelcastConfig()).await(120, TimeUnit.SECONDS);
-        vertx = join.vertx();
-        view = new ClusterView(join, cs.publishInterval(), cs.ttlIntervals());
+      Cli.Started started = Cli.start(role, cs);
+      runtime = started.runtime();
+      view = started.view();
+      if (view != null) {
         // published before the run starts, so the other simulators count this one in their shares
         view.start(() -> snapshot(cfg, running.get())).await(30, TimeUnit.SECONDS);
-        view.registerMetrics(registry);
-      } else {
-        vertx = SimulatorNode.standaloneVertx(cfg, registry);
+        view.registerMetrics(runtime.registry());
       }
     } catch (ConfigException e) {
       return Cli.configError("simulate", e);
     } catch (Exception e) {
       System.err.println("holdfast simulate: could not join the cluster: " + Cli.rootCause(e));
+      if (runtime != null) {
+        runtime.close();
+      }
       return Holdfast.FAILED;
     }
+    Vertx vertx = runtime.vertx();
+    PrometheusMeterRegistry registry = runtime.registry();
     ClusterView clusterView = view;
     Membership membership = view == null ? new StandaloneMembership(cfg.nodeId())
         : new ClusterMembership(view, cfg.nodeId(), cfg.population(), SimulatorNode.MEMBERSHIP_POLL);
@@ -156,7 +160,7 @@ final class SimulateCommand implements Callable<Integer> {
       System.err.println("holdfast simulate: could not start: " + cause);
       return Holdfast.FAILED;
     }
-    printBanner(node, vertx);
+    printBanner(node, runtime);
     CountDownLatch reported = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       // Ctrl-C or SIGTERM: end the hold now, and let the run settle, close and report
@@ -241,13 +245,12 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
 
-  private static void printBanner(SimulatorNode node, Vertx vertx) {
+  private static void printBanner(SimulatorNode node, RoleRuntime runtime) {
     SimulatorConfig c = node.config();
     System.out.printf("holdfast simulate %s: %s of %d connections to %s, %d simulator verticles, %s transport%n",
         node.nodeId(), node.joined() ? Long.toString(node.share()) : "its share (once the fleet has seen it)",
         c.population(), c.clusterTargets() ? "the cluster's echo nodes" : c.targets(),
-        c.instances(),
-        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+        c.instances(), runtime.transportName());
     System.out.printf("  ramp %.0f/s (%d in flight), churn %.3f per %s, messages every %s (%d bytes), for %s%n",
         c.ramp().perSecond(), c.ramp().inFlight(), c.churn().fraction(),
         dev.holdfast.config.Durations.format(c.churn().period()),

@@ -38,10 +38,30 @@ class NodeProcessIT {
   }
 
   @Test
+  void aCapAboveTheOpenFileLimitPointsAtThePreflightThatConfirmsIt() throws Exception {
+    long cap = 10_000_000; // above any open-file limit this machine gives a test
+    String advice;
+    try (HoldfastProcess p = HoldfastProcess.start("node", "--standalone", "--port", "0", "--admin-port", "0",
+        "--max-connections", Long.toString(cap))) {
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isEqualTo(2);
+      advice = p.output();
+    }
+    String preflight = "holdfast preflight --connections " + cap + " --role node";
+    assertThat(advice).contains("config error at $.maxConnections: " + cap + " is more than this process can hold")
+        .contains("`" + preflight + "` prints the exact fix").doesNotContain("\tat ");
+    // the command it names is real, and agrees that the limit blocks
+    try (HoldfastProcess p = HoldfastProcess.start(preflight.substring("holdfast ".length()).split(" "))) {
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
+      assertThat(p.output()).contains("BLOCKS  open files per process").contains("LimitNOFILE=" + (cap + 1000));
+    }
+  }
+
+  @Test
   void sigtermClosesConnectionsWith1001AndExits() throws Exception {
     try (HoldfastProcess node = HoldfastProcess.start("node", "--standalone", "--port", "0", "--admin-port", "0")) {
       int port = node.wsPort();
-      assertThat(node.output()).contains("open-file limit").contains("admission cap");
+      // the banner's next line may still be on its way through the output pipe: wait for it
+      assertThat(node.awaitLine("open-file limit", Duration.ofSeconds(30))).contains("admission cap");
       CompletableFuture<Integer> closeCode = new CompletableFuture<>();
       WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
           .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {

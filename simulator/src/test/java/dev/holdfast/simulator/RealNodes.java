@@ -3,6 +3,8 @@ package dev.holdfast.simulator;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.node.EchoNode;
 import dev.holdfast.node.NodeConfig;
+import dev.holdfast.role.RoleBootstrap;
+import dev.holdfast.role.RoleRuntime;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.fleet.Membership;
 import dev.holdfast.simulator.fleet.StandaloneMembership;
@@ -38,10 +40,9 @@ final class RealNodes implements AutoCloseable {
         .closeTimeout(Duration.ofSeconds(2));
     c.cluster().enabled(false);
     tune.accept(c);
-    PrometheusMeterRegistry r = Metrics.newRegistry("node", c.nodeId());
-    Vertx v = EchoNode.standaloneVertx(c, r);
-    vertxes.add(v);
-    EchoNode node = EchoNode.launch(c, v, r, router -> { }).await(30, TimeUnit.SECONDS);
+    RoleRuntime runtime = RoleBootstrap.start(EchoNode.roleOptions(c)).await(30, TimeUnit.SECONDS);
+    vertxes.add(runtime.vertx());
+    EchoNode node = EchoNode.launch(c, runtime, router -> { }).await(30, TimeUnit.SECONDS);
     nodes.add(node);
     return node;
   }

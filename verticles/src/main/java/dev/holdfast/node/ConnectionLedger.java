@@ -1,15 +1,14 @@
 package dev.holdfast.node;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.holdfast.counting.SingleWriterCounters;
 
 /**
  * The counts of one echo verticle instance: opens, closes by close code, rejections by reason,
  * messages and bytes echoed.
  *
- * <p>Single writer: only the instance's own event loop writes, with plain increments published by
- * a release store (an ordinary store on x86), so the connection path takes no lock and touches no
- * shared atomic. Any thread may read, with acquire loads; node totals are sums over instances.
+ * <p>Single writer ({@link SingleWriterCounters}): only the instance's own event loop writes, so
+ * the connection path takes no lock and touches no shared atomic. Any thread may read; node totals
+ * are sums over instances.
  */
 public final class ConnectionLedger {
 
@@ -42,16 +41,14 @@ public final class ConnectionLedger {
   private static final int CLOSE_CODE = REJECTED + Rejection.values().length;
   private static final int SIZE = CLOSE_CODE + CLOSE_CODES.length + 1;
 
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
-
-  private final long[] counts = new long[SIZE];
+  private final SingleWriterCounters counts = new SingleWriterCounters(SIZE);
 
   private void add(int slot, long delta) {
-    SLOT.setRelease(counts, slot, counts[slot] + delta);
+    counts.add(slot, delta);
   }
 
   private long read(int slot) {
-    return (long) SLOT.getAcquire(counts, slot);
+    return counts.get(slot);
   }
 
   /** A connection was upgraded and is now held. Event loop only. */

@@ -3,21 +3,19 @@ package dev.holdfast.node;
 import dev.holdfast.admin.AdminServer;
 import dev.holdfast.cluster.NodeSnapshot;
 import dev.holdfast.config.ConfigException;
-import dev.holdfast.metrics.Metrics;
 import dev.holdfast.node.ConnectionLedger.Rejection;
-import dev.holdfast.os.OpenFileLimit;
 import dev.holdfast.os.KernelCounter;
 import dev.holdfast.os.KernelSockets;
 import dev.holdfast.os.SocketFilter;
+import dev.holdfast.role.OpenFileBudget;
+import dev.holdfast.role.RoleOptions;
+import dev.holdfast.role.RoleRuntime;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -39,6 +37,7 @@ public final class EchoNode {
 
   private static final Logger LOG = Logger.getLogger(EchoNode.class.getName());
 
+  private final RoleRuntime runtime;
   private final Vertx vertx;
   private final NodeConfig config;
   private final PrometheusMeterRegistry registry;
@@ -46,7 +45,6 @@ public final class EchoNode {
   private final Admission admission;
   private final long openFiles;
   private final long socketsAllowed;
-  private final List<String> deployments = new ArrayList<>();
   private final List<EchoVerticle> verticles = new ArrayList<>();
   private int port;
   private String wsUrl;
@@ -58,11 +56,11 @@ public final class EchoNode {
   private volatile boolean ready;
   private volatile Supplier<JsonObject> clusterStatus = () -> new JsonObject().put("enabled", false);
 
-  private EchoNode(Vertx vertx, NodeConfig config, PrometheusMeterRegistry registry, long openFiles, long socketsAllowed,
-      long maxConnections) {
-    this.vertx = vertx;
+  private EchoNode(RoleRuntime runtime, NodeConfig config, long openFiles, long socketsAllowed, long maxConnections) {
+    this.runtime = runtime;
+    this.vertx = runtime.vertx();
     this.config = config;
-    this.registry = registry;
+    this.registry = runtime.registry();
     this.openFiles = openFiles;
     this.socketsAllowed = socketsAllowed;
     this.ledgers = new ConnectionLedger[config.instances()];
@@ -73,46 +71,39 @@ public final class EchoNode {
   }
 
   /**
-   * Checks the config against this process's limits, then starts Vert.x and the node. Limit and
-   * port problems are {@link ConfigException}s, raised before anything starts.
+   * What {@link dev.holdfast.role.RoleBootstrap} needs to start a node's process: one event loop
+   * per echo verticle instance, the node id and open-file reserve of this config.
+   */
+  public static RoleOptions roleOptions(NodeConfig config) {
+    return new RoleOptions("node", config.nodeId())
+        .eventLoops(config.instances())
+        .openFileReserve(config.openFileReserve());
+  }
+
+  /**
+   * Checks the config against this process's limits, then deploys the echo verticles and the admin
+   * port on {@code runtime} (started from {@link #roleOptions}). Limit and port problems are
+   * {@link ConfigException}s, raised before anything is deployed.
    *
    * @param extraRoutes adds endpoints (such as the cluster view) to the admin port
    */
-  public static Future<EchoNode> launch(NodeConfig config, Vertx vertx, PrometheusMeterRegistry registry,
-      Consumer<Router> extraRoutes) {
-    long openFiles = OpenFileLimit.max();
-    long allowed = OpenFileLimit.socketsAllowed(openFiles, config.openFileReserve());
+  public static Future<EchoNode> launch(NodeConfig config, RoleRuntime runtime, Consumer<Router> extraRoutes) {
+    OpenFileBudget budget = runtime.openFiles();
+    long allowed = budget.socketsAllowed();
     long max = config.maxConnections() == 0 ? allowed : config.maxConnections();
-    if (max > allowed) {
-      return Future.failedFuture(new ConfigException("$.maxConnections", max + " is more than this process can hold: "
-          + "its open-file limit is " + openFiles + ", less a reserve of " + config.openFileReserve()
-          + " leaves " + allowed + " sockets. Raise the limit (ulimit -n, or LimitNOFILE= in a systemd unit; "
-          + "see README, \"OS tuning\") or lower --max-connections"));
-    }
-    if (max == 0) {
-      return Future.failedFuture(new ConfigException("$.openFileReserve", "leaves no sockets: the open-file limit is "
-          + openFiles + "; lower the reserve or raise the limit"));
-    }
     try {
+      budget.require(max, "$.maxConnections", max + " is", "lower --max-connections");
+      if (max == 0) {
+        throw new ConfigException("$.openFileReserve", "leaves no sockets: the open-file limit is "
+            + budget.openFiles() + "; lower the reserve or raise the limit (`" + budget.preflightCommand(1)
+            + "` prints the exact fix)");
+      }
       checkPortFree(config.host(), config.port());
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    EchoNode node = new EchoNode(vertx, config, registry, openFiles, allowed, max);
+    EchoNode node = new EchoNode(runtime, config, budget.openFiles(), allowed, max);
     return node.start(extraRoutes).map(node);
-  }
-
-  /** Vert.x options for a node: one event loop per echo verticle instance, native transport, metrics. */
-  public static VertxOptions vertxOptions(NodeConfig config) {
-    return new VertxOptions()
-        .setEventLoopPoolSize(config.instances())
-        .setPreferNativeTransport(true)
-        .setMetricsOptions(Metrics.vertxMetricsOptions());
-  }
-
-  /** A standalone (unclustered) Vert.x for a node, reporting into {@code registry}. */
-  public static Vertx standaloneVertx(NodeConfig config, PrometheusMeterRegistry registry) {
-    return Vertx.builder().with(vertxOptions(config)).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
   /**
@@ -159,16 +150,13 @@ public final class EchoNode {
   }
 
   private Future<Void> deploy(int port, int instances, boolean reusePort) {
-    return vertx.deployVerticle(() -> {
+    return runtime.deploy(() -> {
       synchronized (verticles) {
         EchoVerticle v = new EchoVerticle(config, port, reusePort, admission, ledgers[verticles.size()]);
         verticles.add(v);
         return v;
       }
-    }, new DeploymentOptions().setInstances(instances)).map(id -> {
-      deployments.add(id);
-      return null;
-    });
+    }, instances).mapEmpty();
   }
 
   /** Vert.x hands event loops to contexts in turn; the echo instances, deployed first, get one each. */
@@ -197,11 +185,8 @@ public final class EchoNode {
   public Future<Void> stop() {
     ready = false;
     admission.startDraining();
-    List<Future<?>> undeploys = new ArrayList<>();
-    for (String id : deployments) {
-      undeploys.add(vertx.undeploy(id));
-    }
-    return Future.join(undeploys).transform(ar -> admin == null ? Future.succeededFuture() : admin.close());
+    // each echo verticle's stop sends its connections 1001 and waits for them, up to the close timeout
+    return runtime.undeploy().transform(ar -> admin == null ? Future.succeededFuture() : admin.close());
   }
 
   /** The node's state as {@code GET /status} shows it, with this OS count. */

@@ -1,6 +1,7 @@
 package dev.holdfast.node;
 
 import dev.holdfast.vertx.VertxInternals;
+import dev.holdfast.websocket.HandshakeLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -31,10 +32,6 @@ import java.util.concurrent.TimeUnit;
  * spreads new connections across them; each instance counts its own in its {@link ConnectionLedger}.
  */
 public final class EchoVerticle extends VerticleBase {
-
-  private static final int HTTP_MAX_INITIAL_LINE = 4096;
-  private static final int HTTP_MAX_HEADERS = 8192;
-  private static final int HANDSHAKE_MAX_BODY = 8192;
 
   private final NodeConfig config;
   private final int port;
@@ -70,8 +67,9 @@ public final class EchoVerticle extends VerticleBase {
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("http", new HttpServerCodec(HTTP_MAX_INITIAL_LINE, HTTP_MAX_HEADERS, HANDSHAKE_MAX_BODY));
-            ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HANDSHAKE_MAX_BODY));
+            ch.pipeline().addLast("http", new HttpServerCodec(HandshakeLimits.MAX_INITIAL_LINE_BYTES,
+                HandshakeLimits.MAX_HEADER_BYTES, HandshakeLimits.MAX_BODY_BYTES));
+            ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HandshakeLimits.MAX_BODY_BYTES));
             if (compression) {
               ch.pipeline().addLast("deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
             }

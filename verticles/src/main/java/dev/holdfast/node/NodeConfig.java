@@ -4,9 +4,8 @@ import dev.holdfast.cluster.ClusterSettings;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.ConfigReader;
 import dev.holdfast.config.Durations;
+import dev.holdfast.role.RoleOptions;
 import io.vertx.core.json.JsonObject;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.time.Duration;
 
 /**
@@ -26,7 +25,7 @@ public final class NodeConfig {
   /** Admin HTTP port; 0 lets the OS pick. */
   public static final int DEFAULT_ADMIN_PORT = 9090;
   /** Open files kept back from the socket budget for the JVM, the cluster and the admin port. */
-  public static final int DEFAULT_OPEN_FILE_RESERVE = 1000;
+  public static final int DEFAULT_OPEN_FILE_RESERVE = RoleOptions.DEFAULT_OPEN_FILE_RESERVE;
   /** Largest WebSocket frame payload accepted, in bytes; beyond it the connection closes with 1009. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 65_536;
   /** Largest message (all fragments together) accepted, in bytes; beyond it: 1009. */
@@ -43,7 +42,7 @@ public final class NodeConfig {
    */
   public static final Duration DEFAULT_OS_COUNT_INTERVAL = Duration.ofSeconds(10);
 
-  private String nodeId = defaultNodeId();
+  private String nodeId = RoleOptions.defaultNodeId(null);
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private String path = DEFAULT_PATH;
@@ -95,16 +94,6 @@ public final class NodeConfig {
     c.cluster = ClusterSettings.read(r.object("cluster"));
     r.finish();
     return c;
-  }
-
-  private static String defaultNodeId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      host = "node";
-    }
-    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
   }
 
   /** The host that goes into this node's WebSocket URL: the bind host unless it is a wildcard. */

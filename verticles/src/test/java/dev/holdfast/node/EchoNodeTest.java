@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.holdfast.config.ConfigException;
-import dev.holdfast.metrics.Metrics;
 import dev.holdfast.os.KernelSockets;
 import dev.holdfast.os.SocketFilter;
+import dev.holdfast.role.RoleBootstrap;
+import dev.holdfast.role.RoleRuntime;
 import dev.holdfast.testing.Eventually;
 import dev.holdfast.testing.FreePorts;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -46,10 +46,9 @@ class EchoNodeTest {
 
   private EchoNode start(NodeConfig config) throws Exception {
     config.port(FreePorts.belowEphemeralRange()).adminPort(0).cluster().enabled(false);
-    PrometheusMeterRegistry registry = Metrics.newRegistry("node", config.nodeId());
-    Vertx vertx = EchoNode.standaloneVertx(config, registry);
-    nodeVertx.add(vertx);
-    node = EchoNode.launch(config, vertx, registry, router -> { }).await(20, TimeUnit.SECONDS);
+    RoleRuntime runtime = RoleBootstrap.start(EchoNode.roleOptions(config)).await(20, TimeUnit.SECONDS);
+    nodeVertx.add(runtime.vertx());
+    node = EchoNode.launch(config, runtime, router -> { }).await(20, TimeUnit.SECONDS);
     return node;
   }
 
@@ -128,19 +127,45 @@ class EchoNodeTest {
     WebSocket bystander = connect(client(vertx));
     try (RawWebSocket ws = new RawWebSocket(node.port(), "/ws")) {
       ws.send(RawWebSocket.BINARY, true, new byte[1025]);
-      RawWebSocket.Frame close = ws.read();
-      assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
-      assertThat(close.closeCode()).isEqualTo(1009);
-      assertThat(ws.serverClosed()).isTrue();
+      assertClosedBy(ws, 1009);
     }
+    assertOnlyOffendersClosed(bystander, 1009, 1);
+  }
+
+  /** The server sent {@code ws} a close frame with {@code code}, then closed the TCP connection. */
+  private static void assertClosedBy(RawWebSocket ws, int code) throws Exception {
+    RawWebSocket.Frame close = ws.read();
+    assertThat(close.opcode()).isEqualTo(RawWebSocket.CLOSE);
+    assertThat(close.closeCode()).isEqualTo(code);
+    assertThat(ws.serverClosed()).isTrue();
+  }
+
+  /** The bystander still echoes, the node counted {@code offenders} closes with {@code code}, and holds only it. */
+  private void assertOnlyOffendersClosed(WebSocket bystander, int code, long offenders) throws Exception {
     Promise<String> echo = Promise.promise();
     bystander.textMessageHandler(echo::tryComplete);
     bystander.writeTextMessage("still here");
     assertThat(echo.future().await(5, TimeUnit.SECONDS)).isEqualTo("still here");
+    String label = Integer.toString(code);
     JsonObject closed = Eventually.poll(DEADLINE, this::statusUnchecked,
-        s -> s.getJsonObject("connections").getJsonObject("closedByCode").getLong("1009") == 1);
-    assertThat(closed.getJsonObject("connections").getJsonObject("closedByCode").getLong("1009")).isEqualTo(1);
+        s -> s.getJsonObject("connections").getJsonObject("closedByCode").getLong(label) == offenders);
+    assertThat(closed.getJsonObject("connections").getJsonObject("closedByCode").getLong(label)).isEqualTo(offenders);
     assertThat(closed.getJsonObject("connections").getLong("held")).isEqualTo(1);
+  }
+
+  @Test
+  void protocolErrorsCloseOnlyTheirOwnConnectionWith1002(Vertx vertx) throws Exception {
+    start(new NodeConfig()); // no compression negotiated: a reserved bit has no meaning
+    WebSocket bystander = connect(client(vertx));
+    byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+    try (RawWebSocket reservedBit = new RawWebSocket(node.port(), "/ws");
+        RawWebSocket unmasked = new RawWebSocket(node.port(), "/ws")) {
+      reservedBit.sendFrame(0x80 | RawWebSocket.RSV1 | RawWebSocket.TEXT, true, hello);
+      unmasked.sendFrame(0x80 | RawWebSocket.TEXT, false, hello); // a client must mask every frame
+      assertClosedBy(reservedBit, 1002);
+      assertClosedBy(unmasked, 1002);
+    }
+    assertOnlyOffendersClosed(bystander, 1002, 2);
   }
 
   @Test
@@ -306,10 +331,9 @@ class EchoNodeTest {
   void aCapAboveTheOpenFileLimitIsAStartError() throws Exception {
     NodeConfig config = new NodeConfig().maxConnections(10_000_000).port(0).adminPort(0);
     config.cluster().enabled(false);
-    PrometheusMeterRegistry registry = Metrics.newRegistry("node", "t");
-    Vertx vertx = EchoNode.standaloneVertx(config, registry);
-    nodeVertx.add(vertx);
-    assertThatThrownBy(() -> EchoNode.launch(config, vertx, registry, r -> { }).await(10, TimeUnit.SECONDS))
+    RoleRuntime runtime = RoleBootstrap.start(EchoNode.roleOptions(config)).await(20, TimeUnit.SECONDS);
+    nodeVertx.add(runtime.vertx());
+    assertThatThrownBy(() -> EchoNode.launch(config, runtime, r -> { }).await(10, TimeUnit.SECONDS))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("$.maxConnections: 10000000 is more than this process can hold")
         .hasMessageContaining("open-file limit is");

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.holdfast.config.ConfigException;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class NodeConfigTest {
@@ -23,23 +27,71 @@ class NodeConfigTest {
     assertThat(c.cluster().config()).isEqualTo("loopback");
   }
 
+  /** Every field of NodeConfig (and of its cluster object) set to something other than its default. */
+  private static JsonObject everyField() {
+    return new JsonObject()
+        .put("nodeId", "n1").put("host", "0.0.0.0").put("port", 20001).put("path", "/echo")
+        .put("advertiseHost", "10.1.2.3").put("adminHost", "0.0.0.0").put("adminPort", 20002)
+        .put("instances", 999).put("maxConnections", 500).put("openFileReserve", 123)
+        .put("compression", true).put("maxFrameBytes", 4096).put("maxMessageBytes", 8192)
+        .put("retryAfter", "5s").put("closeTimeout", "2s").put("osCountInterval", "250ms")
+        .put("cluster", new JsonObject().put("enabled", false).put("config", "multicast").put("name", "c1")
+            .put("publishInterval", "500ms").put("ttlIntervals", 7));
+  }
+
   @Test
   void readsEveryField() {
-    NodeConfig c = NodeConfig.fromJson(new JsonObject()
-        .put("nodeId", "n1").put("host", "0.0.0.0").put("port", 20001).put("path", "/echo")
-        .put("advertiseHost", "10.1.2.3").put("adminPort", 20002).put("instances", 4).put("maxConnections", 500)
-        .put("compression", true).put("maxFrameBytes", 4096).put("maxMessageBytes", 8192)
-        .put("retryAfter", "5s").put("closeTimeout", "2s")
-        .put("cluster", new JsonObject().put("enabled", false).put("publishInterval", "500ms")));
+    NodeConfig c = NodeConfig.fromJson(everyField());
     assertThat(c.nodeId()).isEqualTo("n1");
-    assertThat(c.urlHost()).isEqualTo("10.1.2.3");
+    assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.port()).isEqualTo(20001);
-    assertThat(c.instances()).isEqualTo(4);
+    assertThat(c.path()).isEqualTo("/echo");
+    assertThat(c.urlHost()).isEqualTo("10.1.2.3");
+    assertThat(c.adminHost()).isEqualTo("0.0.0.0");
+    assertThat(c.adminPort()).isEqualTo(20002);
+    assertThat(c.instances()).isEqualTo(999);
     assertThat(c.maxConnections()).isEqualTo(500);
+    assertThat(c.openFileReserve()).isEqualTo(123);
     assertThat(c.compression()).isTrue();
+    assertThat(c.maxFrameBytes()).isEqualTo(4096);
+    assertThat(c.maxMessageBytes()).isEqualTo(8192);
     assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.osCountInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.cluster().enabled()).isFalse();
+    assertThat(c.cluster().config()).isEqualTo("multicast");
+    assertThat(c.cluster().name()).isEqualTo("c1");
     assertThat(c.cluster().publishInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.cluster().ttlIntervals()).isEqualTo(7);
+  }
+
+  /**
+   * The JSON above names every field the classes have, and each reached its field: a field added
+   * to NodeConfig or ClusterSettings without a line in {@link #everyField} fails here, and so does
+   * one that fromJson forgets to read (it would keep its default).
+   */
+  @Test
+  void everyFieldIsCoveredAndRead() throws Exception {
+    assertEveryFieldRead(NodeConfig.fromJson(everyField()), NodeConfig.fromJson(new JsonObject()), everyField(), "$");
+  }
+
+  private static void assertEveryFieldRead(Object read, Object defaults, JsonObject json, String path) throws Exception {
+    Set<String> fields = new TreeSet<>();
+    for (Field f : read.getClass().getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers())) {
+        continue;
+      }
+      f.setAccessible(true);
+      fields.add(f.getName());
+      String at = path + "." + f.getName();
+      assertThat(json.containsKey(f.getName())).as("%s is set in the test's JSON", at).isTrue();
+      if (json.getValue(f.getName()) instanceof JsonObject nested) {
+        assertEveryFieldRead(f.get(read), f.get(defaults), nested, at);
+      } else {
+        assertThat(f.get(read)).as("%s was read (differs from its default)", at).isNotEqualTo(f.get(defaults));
+      }
+    }
+    assertThat(json.fieldNames()).as("JSON fields under %s", path).containsExactlyInAnyOrderElementsOf(fields);
   }
 
   @Test

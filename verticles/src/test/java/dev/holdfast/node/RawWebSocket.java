@@ -65,25 +65,39 @@ final class RawWebSocket implements AutoCloseable {
     return line.toString(StandardCharsets.US_ASCII);
   }
 
+  /** The first byte's reserved bits: RSV1 (per-message deflate when negotiated), RSV2, RSV3. */
+  static final int RSV1 = 0x40;
+
   /** Sends one masked frame, as a client must. */
   void send(int opcode, boolean fin, byte[] payload) throws IOException {
+    sendFrame((fin ? 0x80 : 0) | opcode, true, payload);
+  }
+
+  /**
+   * Sends one frame with this exact first byte (FIN, reserved bits, opcode), masked or not: what
+   * a broken or hostile client would send.
+   */
+  void sendFrame(int firstByte, boolean masked, byte[] payload) throws IOException {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
-    f.write((fin ? 0x80 : 0) | opcode);
+    f.write(firstByte);
+    int maskBit = masked ? 0x80 : 0;
     if (payload.length < 126) {
-      f.write(0x80 | payload.length);
+      f.write(maskBit | payload.length);
     } else if (payload.length < 65536) {
-      f.write(0x80 | 126);
+      f.write(maskBit | 126);
       f.write(payload.length >>> 8);
       f.write(payload.length);
     } else {
-      f.write(0x80 | 127);
+      f.write(maskBit | 127);
       for (int shift = 56; shift >= 0; shift -= 8) {
         f.write((int) ((long) payload.length >>> shift));
       }
     }
     byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    f.write(mask);
+    if (masked) {
+      ThreadLocalRandom.current().nextBytes(mask);
+      f.write(mask);
+    }
     for (int i = 0; i < payload.length; i++) {
       f.write(payload[i] ^ mask[i & 3]);
     }

@@ -1,6 +1,7 @@
 package dev.holdfast.simulator.connection;
 
 import dev.holdfast.simulator.target.Target;
+import dev.holdfast.websocket.HandshakeLimits;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
@@ -25,9 +26,9 @@ import java.util.function.BiConsumer;
  */
 final class ClientConnector {
 
-  private static final int HTTP_MAX_INITIAL_LINE = 4096;
-  private static final int HTTP_MAX_HEADERS = 8192;
-  private static final int HANDSHAKE_MAX_BODY = 8192;
+  private static final int HTTP_MAX_INITIAL_LINE = HandshakeLimits.MAX_INITIAL_LINE_BYTES;
+  private static final int HTTP_MAX_HEADERS = HandshakeLimits.MAX_HEADER_BYTES;
+  private static final int HANDSHAKE_MAX_BODY = HandshakeLimits.MAX_BODY_BYTES;
   private static final int MAX_FRAME_BYTES = 65_536 + 1024;
 
   private final EventLoop loop;
