@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.holdfast.config.ConfigReader;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.simulator.SimulatorNode;
+import dev.holdfast.simulator.SimulatorStartup;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.fleet.StandaloneMembership;
 import dev.holdfast.simulator.report.RunReport;
@@ -120,7 +121,7 @@ final class SimulateCommand implements Callable<Integer> {
     ClusterView view = null;
     try {
       if (cs.enabled()) {
-        ClusterJoin join = ClusterJoin.join(SimulatorNode.vertxOptions(cfg), registry,
+        ClusterJoin join = ClusterJoin.join(SimulatorStartup.vertxOptions(cfg), registry,
             cs.hazelcastConfig()).await(120, TimeUnit.SECONDS);
         vertx = join.vertx();
         view = new ClusterView(join, cs.publishInterval(), cs.ttlIntervals());
@@ -128,7 +129,7 @@ final class SimulateCommand implements Callable<Integer> {
         view.start(() -> snapshot(cfg, running.get())).await(30, TimeUnit.SECONDS);
         view.registerMetrics(registry);
       } else {
-        vertx = SimulatorNode.standaloneVertx(cfg, registry);
+        vertx = SimulatorStartup.standaloneVertx(cfg, registry);
       }
     } catch (ConfigException e) {
       return Cli.configError("simulate", e);

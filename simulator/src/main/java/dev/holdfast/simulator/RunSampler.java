@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Turns the verticles' ledgers and latency recorders into timeline samples, one per progress
  * tick, and keeps the run's latency histograms: every echo, the echoes after the ramp, and how
- * late messages left. Not thread-safe: the node calls it under its own lock.
+ * late messages left. Not thread-safe: the node calls it on its own context only.
  */
 final class RunSampler {
 

@@ -87,7 +87,7 @@ final class RealNodes implements AutoCloseable {
   RunReport simulate(SimulatorConfig config, Membership membership, ServerCount servers, long timeoutSeconds,
       Consumer<SimulatorNode> during) throws Exception {
     PrometheusMeterRegistry r = Metrics.newRegistry("simulator", config.nodeId());
-    Vertx v = SimulatorNode.standaloneVertx(config, r);
+    Vertx v = SimulatorStartup.standaloneVertx(config, r);
     vertxes.add(v);
     SimulatorNode sim = SimulatorNode.launch(config, v, r, membership,
         StaticTargetDirectory::create, servers, line -> {

@@ -5,7 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The counts of one simulator verticle: connections by state, opens, closes by cause, messages and
+ * The counts of one simulator verticle: connections by state (RETIRED counts every seat retired
+ * in the run), opens, closes by cause, messages and
  * their echo checks, errors by class, and connections per target.
  *
  * <p>Single writer: only the verticle's own event loop writes, with plain increments published by
@@ -37,7 +38,9 @@ public final class SimulatorLedger {
     /** Messages unanswered when their connection dropped without a close frame. */
     ABANDONED,
     /** Attempts that found every target backing off. */
-    NO_TARGET
+    NO_TARGET,
+    /** Events a connection's state did not accept: bugs, refused by {@link ConnectionLife}; 0 in a clean run. */
+    ILLEGAL_TRANSITIONS
   }
 
   private static final int STATES = 0;
@@ -66,14 +69,9 @@ public final class SimulatorLedger {
     add(STATES + to.ordinal(), 1);
   }
 
-  /** A seat was created, in state CLOSED. Event loop only. */
+  /** A seat was created, in state WAITING. Event loop only. */
   void onSeatAdded() {
-    add(STATES + ConnectionState.CLOSED.ordinal(), 1);
-  }
-
-  /** A closed, retired seat was dropped. Event loop only. */
-  void onSeatDropped() {
-    add(STATES + ConnectionState.CLOSED.ordinal(), -1);
+    add(STATES + ConnectionState.WAITING.ordinal(), 1);
   }
 
   void count(Count c) {
