@@ -12,7 +12,6 @@ import dev.holdfast.simulator.connection.SimulatorLedger.Count;
 import dev.holdfast.simulator.errors.ErrorClass;
 import dev.holdfast.simulator.errors.ErrorClassifier;
 import dev.holdfast.simulator.errors.ErrorCounts;
-import dev.holdfast.simulator.schedule.ChurnSchedule;
 import dev.holdfast.simulator.target.Target;
 import dev.holdfast.simulator.target.TargetDirectory;
 import io.netty.channel.Channel;
@@ -37,35 +36,31 @@ final class ConnectionLife {
   private static final Logger LOG = Logger.getLogger(ConnectionLife.class.getName());
 
   private final LifeWiring w;
-  private final int connectTimeoutTicks;
-  private final int closeTimeoutTicks;
   private final ArrayDeque<SimulatedConnection> ready = new ArrayDeque<>();
   private final Consumer<SimulatedConnection> onDue = this::due;
   private final FrameHandler frames;
   private final OpenSchedule schedule;
+  private final ReopenDelays delays;
   private RunPhase phase = RunPhase.HOLD;
   private long nextId;
-  private long stormDelayLow;
-  private long stormDelayHigh;
   private Promise<Void> allClosed;
 
-  ConnectionLife(LifeWiring wiring, long connectTimeoutNanos, long closeTimeoutNanos) {
+  ConnectionLife(LifeWiring wiring) {
     this.w = wiring;
     this.frames = new FrameHandler(this, wiring.messages(), wiring.ledger());
     this.schedule = new OpenSchedule(wiring);
-    this.connectTimeoutTicks = wiring.clock().ticksCeil(connectTimeoutNanos);
-    this.closeTimeoutTicks = wiring.clock().ticksCeil(closeTimeoutNanos);
+    this.delays = new ReopenDelays(wiring);
   }
 
-  RunPhase phase() {
-    return phase;
+  /** True while the run holds: opening, churning, messaging. */
+  boolean holding() {
+    return phase == RunPhase.HOLD;
   }
 
+  /** The frame handler every upgraded channel of this verticle shares. */
   FrameHandler frameHandler() {
     return frames;
   }
-
-  // ---- time
 
   /** Runs every event due up to {@code tick}, refilling the handshake budget tick by tick. */
   void advanceTo(int tick) {
@@ -133,7 +128,7 @@ final class ConnectionLife {
     if (t == null) {
       w.budget().finished();
       w.ledger().count(Count.NO_TARGET);
-      w.wheel().schedule(c, w.wheel().currentTick() + Math.max(1, w.clock().ticksFloor(backoff(c))));
+      w.wheel().schedule(c, w.wheel().currentTick() + Math.max(1, w.clock().ticksFloor(delays.backoff(c))));
       return;
     }
     if (!move(c, CONNECTING)) {
@@ -147,7 +142,7 @@ final class ConnectionLife {
     c.closeCause = null;
     w.ledger().count(Count.HANDSHAKES);
     w.ledger().assign(t.index(), 1);
-    w.wheel().schedule(c, w.wheel().currentTick() + connectTimeoutTicks);
+    w.wheel().schedule(c, w.wheel().currentTick() + w.connectTimeoutTicks());
     w.dialer().dial(c, t, this);
   }
 
@@ -183,7 +178,7 @@ final class ConnectionLife {
     }
     endAttempt(c, next);
     if (next == WAITING) {
-      waitToReopen(c, backoff(c));
+      waitToReopen(c, delays.backoff(c));
     }
   }
 
@@ -230,7 +225,7 @@ final class ConnectionLife {
       return;
     }
     c.closeCause = cause;
-    w.wheel().schedule(c, w.wheel().currentTick() + closeTimeoutTicks);
+    w.wheel().schedule(c, w.wheel().currentTick() + w.closeTimeoutTicks());
     c.channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
@@ -254,7 +249,7 @@ final class ConnectionLife {
     } else if (expect(c, OPEN, "close frame") && move(c, CLOSING)) {
       w.ledger().error(ErrorCounts.closeCode(code < 0 ? 1005 : code));
       c.closeCause = CloseCause.SERVER;
-      w.wheel().schedule(c, w.wheel().currentTick() + closeTimeoutTicks);
+      w.wheel().schedule(c, w.wheel().currentTick() + w.closeTimeoutTicks());
       ch.writeAndFlush(new CloseWebSocketFrame(code < 0 ? 1000 : code, reason)).addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -288,11 +283,7 @@ final class ConnectionLife {
       checkAllClosed();
       return;
     }
-    waitToReopen(c, switch (c.closeCause) {
-      case CHURN -> w.churn().reconnectDelayNanos(w.random());
-      case STORM -> ChurnSchedule.uniform(w.random(), stormDelayLow, stormDelayHigh);
-      default -> backoff(c); // the server closed or died: jittered backoff, likely to another target
-    });
+    waitToReopen(c, delays.afterClose(c, c.closeCause));
   }
 
   private void waitToReopen(SimulatedConnection c, long delayNanos) {
@@ -306,13 +297,6 @@ final class ConnectionLife {
   /** Where a connection goes when an attempt or an open ends. */
   private ConnectionState afterEnd(SimulatedConnection c) {
     return c.retiring ? RETIRED : phase == RunPhase.CLOSE_ALL ? CLOSED : WAITING;
-  }
-
-  private long backoff(SimulatedConnection c) {
-    if (c.failures < Byte.MAX_VALUE) {
-      c.failures++;
-    }
-    return ChurnSchedule.backoffNanos(c.failures, w.backoffInitialNanos(), w.backoffMaxNanos(), w.random());
   }
 
   // ---- commands
@@ -331,24 +315,15 @@ final class ConnectionLife {
     }
   }
 
-  /** Stops churn and messages: from now on what waits reopens as soon as the budget allows. */
-  void settle() {
-    if (phase == RunPhase.HOLD) {
-      phase = RunPhase.SETTLE;
+  /** Settles: no more churn or messages, and whatever waits reopens as soon as the budget allows. */
+  void settle(SimulatedConnection[] seats) {
+    phase = phase == RunPhase.HOLD ? RunPhase.SETTLE : phase;
+    for (SimulatedConnection c : seats) {
+      if (phase == RunPhase.SETTLE && c.state == WAITING && c.scheduled()) {
+        w.wheel().cancel(c);
+        ready.add(c);
+      }
     }
-  }
-
-  /** While settling, a WAITING connection's delay is cut short: it reopens as soon as the budget allows. */
-  void reopenNow(SimulatedConnection c) {
-    if (phase == RunPhase.SETTLE && c.state == WAITING && c.scheduled()) {
-      w.wheel().cancel(c);
-      ready.add(c);
-    }
-  }
-
-  /** True while {@code c} is open and still waits for an echo sent less than lostAfter ago. */
-  boolean awaitingEcho(SimulatedConnection c, long now) {
-    return c.state == OPEN && w.messages().awaitingEcho(c, now);
   }
 
   /** The run is over: nothing reopens; {@link #endOfRun} each seat, then the future completes once all are closed. */
@@ -382,8 +357,7 @@ final class ConnectionLife {
 
   /** Storm mode: {@code c} is dropped, closed with 1001 or cut without a close frame; it reopens within the storm's delay. */
   void stormDrop(SimulatedConnection c, StormOptions storm) {
-    stormDelayLow = storm.reconnectDelay()[0].toNanos();
-    stormDelayHigh = storm.reconnectDelay()[1].toNanos();
+    delays.storm(storm);
     if (storm.abrupt()) {
       cut(c, CloseCause.STORM);
     } else {

@@ -24,6 +24,7 @@ final class SeatPool {
   private final RampOptions rampOptions;
   private final SimulatorLedger ledger;
   private final SplittableRandom random;
+  private final MessageFlow messages;
   private SimulatedConnection[] seats = new SimulatedConnection[0];
 
   SeatPool(ConnectionLife life, LifeWiring wiring, RampOptions rampOptions) {
@@ -32,6 +33,7 @@ final class SeatPool {
     this.ramp = wiring.ramp();
     this.ledger = wiring.ledger();
     this.random = wiring.random();
+    this.messages = wiring.messages();
     this.rampOptions = rampOptions;
   }
 
@@ -58,7 +60,7 @@ final class SeatPool {
 
   /** Drops a fraction of the held connections at once, chosen at random (storm mode). */
   void storm(StormOptions storm) {
-    if (life.phase() != RunPhase.HOLD) {
+    if (!life.holding()) {
       return;
     }
     long open = 0;
@@ -81,10 +83,7 @@ final class SeatPool {
 
   /** Stops churn and messages; reopens whatever waits, so the final counts see a full population. */
   void settle() {
-    life.settle();
-    for (SimulatedConnection c : seats) {
-      life.reopenNow(c);
-    }
+    life.settle(seats);
   }
 
   /**
@@ -97,7 +96,7 @@ final class SeatPool {
       return false;
     }
     for (SimulatedConnection c : seats) {
-      if (life.awaitingEcho(c, now)) {
+      if (c.state == ConnectionState.OPEN && messages.awaitingEcho(c, now)) {
         return false;
       }
     }

@@ -91,7 +91,7 @@ public final class SimulatorVerticle extends VerticleBase {
     HandshakeBudget budget = new HandshakeBudget(0, 1, clock.tickNanos());
     LifeWiring wiring = LifeWiring.of(config, index, clock, wheel, budget, ledger, directory, messages, random, ramp,
         connector::connect);
-    life = new ConnectionLife(wiring, config.connectTimeout().toNanos(), config.closeTimeout().toNanos());
+    life = new ConnectionLife(wiring);
     seats = new SeatPool(life, wiring, config.ramp());
     scheduleTimer();
     return Future.succeededFuture();

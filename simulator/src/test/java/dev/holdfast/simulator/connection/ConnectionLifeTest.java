@@ -50,8 +50,7 @@ class ConnectionLifeTest {
       new StaticTargetDirectory(List.of(URI.create("ws://127.0.0.1:1/ws")), t -> 0, TICK, 2 * TICK),
       new MessageFlow(clock, 0, 64, TICK, TICK, ledger), new SplittableRandom(7), new RampTracker(0.05),
       (c, target, life) -> c.channel = new EmbeddedChannel());
-  private final ConnectionLife life = new ConnectionLife(wiring, Duration.ofSeconds(1).toNanos(),
-      Duration.ofSeconds(1).toNanos());
+  private final ConnectionLife life = new ConnectionLife(wiring);
   private final SeatPool seats = new SeatPool(life, wiring, config.ramp());
   private int tick;
 
