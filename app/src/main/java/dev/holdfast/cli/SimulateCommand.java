@@ -14,7 +14,6 @@ import dev.holdfast.simulator.target.ClusterTargetDirectory;
 import dev.holdfast.simulator.target.TargetDirectory;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.holdfast.config.ConfigReader;
-import dev.holdfast.metrics.Metrics;
 import dev.holdfast.simulator.SimulatorNode;
 import dev.holdfast.simulator.SimulatorStartup;
 import dev.holdfast.simulator.config.SimulatorConfig;
@@ -114,7 +113,7 @@ final class SimulateCommand implements Callable<Integer> {
       return Cli.configError("simulate", e);
     }
     Cli.quietHazelcast();
-    PrometheusMeterRegistry registry = Metrics.newRegistry("simulator", cfg.nodeId());
+    PrometheusMeterRegistry registry = SimulatorStartup.registry(cfg);
     ClusterSettings cs = cfg.cluster();
     AtomicReference<SimulatorNode> running = new AtomicReference<>();
     Vertx vertx;

@@ -30,7 +30,7 @@ final class RunSampler {
   private final Histogram[] recycleLag;
   private LedgerTotals lastTotals;
   private long lastSampleNanos;
-  private volatile LatencySummary lastLatency = LatencySummary.EMPTY;
+  private LatencySummary lastLatency = LatencySummary.EMPTY;
 
   RunSampler(List<SimulatorVerticle> verticles, List<SimulatorLedger> ledgers, long runStartNanos) {
     this.verticles = verticles;

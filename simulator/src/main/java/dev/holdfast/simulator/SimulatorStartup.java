@@ -40,6 +40,11 @@ public final class SimulatorStartup {
         .setMetricsOptions(Metrics.vertxMetricsOptions());
   }
 
+  /** The metrics registry of a simulator node: {@code holdfast_*} meters labelled with its node id. */
+  public static PrometheusMeterRegistry registry(SimulatorConfig config) {
+    return Metrics.newRegistry("simulator", config.nodeId());
+  }
+
   /** A standalone (unclustered) Vert.x for a simulator node, reporting into {@code registry}. */
   public static Vertx standaloneVertx(SimulatorConfig config, PrometheusMeterRegistry registry) {
     return Vertx.builder().with(vertxOptions(config)).withMetrics(new MicrometerMetricsFactory(registry)).build();
