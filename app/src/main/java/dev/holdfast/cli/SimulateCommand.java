@@ -16,6 +16,7 @@ import dev.holdfast.config.ConfigReader;
 import dev.holdfast.role.RoleOptions;
 import dev.holdfast.role.RoleRuntime;
 import dev.holdfast.simulator.SimulatorNode;
+import dev.holdfast.simulator.SimulatorStartup;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.fleet.StandaloneMembership;
 import dev.holdfast.simulator.report.RunReport;
@@ -114,10 +115,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     ClusterSettings cs = cfg.cluster();
     AtomicReference<SimulatorNode> running = new AtomicReference<>();
-    // the simulator's event loops as SimulatorNode sizes them (its verticles' and one for its own work)
-    RoleOptions role = new RoleOptions("simulator", cfg.nodeId())
-        .eventLoops(SimulatorNode.vertxOptions(cfg).getEventLoopPoolSize())
-        .openFileReserve(cfg.openFileReserve());
+    RoleOptions role = SimulatorStartup.roleOptions(cfg);
     RoleRuntime runtime = null;
     ClusterView view;
     try {
