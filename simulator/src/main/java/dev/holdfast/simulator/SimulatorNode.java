@@ -3,6 +3,7 @@ package dev.holdfast.simulator;
 import dev.holdfast.admin.AdminServer;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Durations;
+import dev.holdfast.metrics.EventLoopDelay;
 import dev.holdfast.metrics.Metrics;
 import dev.holdfast.os.OpenFileLimit;
 import dev.holdfast.simulator.config.SimulatorConfig;
@@ -209,6 +210,7 @@ public final class SimulatorNode {
     pollMembership();
     warnIfPortsShort();
     SimulatorMetrics.register(registry, this);
+    EventLoopDelay.watch(vertx, registry);
     timers.add(vertx.setPeriodic(MEMBERSHIP_POLL.toMillis(), t -> pollMembership()));
     timers.add(vertx.setPeriodic(WATCH_MS, t -> watchRamp()));
     timers.add(vertx.setPeriodic(config.progressInterval().toMillis(), t -> progressTick()));

@@ -20,6 +20,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private final SimulatorVerticle verticle;
   private final SimulatedConnection connection;
   private final WebSocketClientHandshaker handshaker;
+  /** When the TCP connect began: handshake latency runs from here to the 101. */
+  private final long startNanos = System.nanoTime();
 
   HandshakeHandler(SimulatorVerticle verticle, SimulatedConnection connection, WebSocketClientHandshaker handshaker) {
     this.verticle = verticle;
@@ -50,6 +52,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         verticle.onHandshakeInvalid(connection, ctx.channel());
         return;
       }
+      verticle.handshakeLatency().record(System.nanoTime() - startNanos);
       ctx.pipeline().replace(this, FrameHandler.NAME, verticle.frameHandler());
       verticle.onHandshakeDone(connection, ctx.channel());
     } finally {

@@ -1,5 +1,6 @@
 package dev.holdfast.simulator.connection;
 
+import dev.holdfast.metrics.LatencyBuckets;
 import dev.holdfast.simulator.connection.SimulatorLedger.Count;
 import dev.holdfast.simulator.echo.EchoTracker;
 import dev.holdfast.simulator.echo.Payload;
@@ -31,6 +32,8 @@ final class MessageFlow {
   private final SimulatorLedger ledger;
   private final SingleWriterRecorder latency = new SingleWriterRecorder(MAX_MICROS, 3);
   private final SingleWriterRecorder sendLag = new SingleWriterRecorder(MAX_MICROS, 2);
+  /** The same echo latencies in Prometheus buckets, for fleet percentiles computed by Prometheus. */
+  private final LatencyBuckets latencyBuckets = new LatencyBuckets();
 
   /**
    * @param intervalTicks ticks between two messages of a connection; 0 = no messages
@@ -115,6 +118,7 @@ final class MessageFlow {
       ledger.count(Count.LATE);
     }
     latency.recordValue(micros(nanos));
+    latencyBuckets.record(nanos);
   }
 
   private static long micros(long nanos) {
@@ -147,6 +151,10 @@ final class MessageFlow {
     }
     long ticksBefore = clock.tickAt(now - lostAfterNanos) - (long) c.firstSendTick;
     return ticksBefore < 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, ticksBefore / intervalTicks + 1);
+  }
+
+  LatencyBuckets latencyBuckets() {
+    return latencyBuckets;
   }
 
   /** Echo latencies (µs) since the last call. */

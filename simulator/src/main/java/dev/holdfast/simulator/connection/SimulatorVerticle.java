@@ -1,6 +1,7 @@
 package dev.holdfast.simulator.connection;
 
 import dev.holdfast.vertx.VertxInternals;
+import dev.holdfast.metrics.LatencyBuckets;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.config.SimulatorConfig.Storm;
 import dev.holdfast.simulator.connection.SimulatorLedger.Count;
@@ -76,6 +77,7 @@ public final class SimulatorVerticle extends VerticleBase {
   private final TargetDirectory directory;
   private final SimulatorLedger ledger = new SimulatorLedger();
   private final MessageFlow messages;
+  private final LatencyBuckets handshakeLatency = new LatencyBuckets();
   private final SplittableRandom random;
   private final FrameHandler frames = new FrameHandler(this);
   private final ArrayDeque<SimulatedConnection> ready = new ArrayDeque<>();
@@ -280,6 +282,16 @@ public final class SimulatorVerticle extends VerticleBase {
   /** This verticle's share of the population. */
   public int share() {
     return share;
+  }
+
+  /** Echo latency from the intended send time, in Prometheus buckets. Written on this verticle's loop only. */
+  public LatencyBuckets echoLatency() {
+    return messages.latencyBuckets();
+  }
+
+  /** From TCP connect to the 101 response, in Prometheus buckets. Written on this verticle's loop only. */
+  public LatencyBuckets handshakeLatency() {
+    return handshakeLatency;
   }
 
   /** The shared frame handler the handshake hands each upgraded connection to. */
