@@ -1,5 +1,7 @@
 package dev.holdfast.observe;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.holdfast.testing.TestDeps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -27,7 +30,20 @@ public final class GrafanaDashboards {
   public static final String RATE_INTERVAL = "15s";
   private static final Pattern REGEX_SPECIAL = Pattern.compile("[\\\\^$.|?*+()\\[\\]{}]");
 
+  /** A rate over a series: {@code rate(name...}, {@code increase(name...}. */
+  private static final Pattern RATE_OF = Pattern.compile("\\b(?:rate|irate|increase)\\((\\w+)");
+  /** What a rate may be taken of: counters and a histogram's counters. Never a gauge. */
+  private static final Pattern COUNTER = Pattern.compile("\\w+_(?:total|bucket|sum|count)");
+
   private GrafanaDashboards() {
+  }
+
+  /** Fails when {@code expr} takes a rate of anything but a counter (a gauge's rate is noise that looks like data). */
+  public static void assertRatesOfCountersOnly(String where, String expr) {
+    Matcher rate = RATE_OF.matcher(expr);
+    while (rate.find()) {
+      assertThat(rate.group(1)).as(where + ": rate() of a counter, never of a gauge: " + expr).matches(COUNTER);
+    }
   }
 
   /** The dashboard files. */

@@ -25,6 +25,7 @@ class GrafanaDashboardsTest {
   private static final String PROVISIONED_UID = "holdfast-prometheus";
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(\\w+)");
 
+
   @Test
   void theProvisionedDataSourceHasTheUidTheDashboardsUse() throws Exception {
     Path ds = TestDeps.repoRoot().resolve("dashboards/grafana/provisioning/datasources/holdfast.yml");
@@ -84,6 +85,7 @@ class GrafanaDashboardsTest {
           String expr = t.getString("expr");
           assertThat(expr).as(where + " " + t.getString("refId") + " expr").isNotBlank();
           assertThat(expr).as(where + ": filters by cluster").contains("cluster=~\"$cluster\"");
+          GrafanaDashboards.assertRatesOfCountersOnly(where, expr);
           Matcher m = VARIABLE.matcher(expr);
           while (m.find()) {
             String used = m.group(1);

@@ -50,6 +50,15 @@ class PrometheusRulesTest {
   }
 
   @Test
+  void rulesTakeRatesOfCountersOnly() throws Exception {
+    for (String file : List.of("rules/holdfast-recording.yml", "rules/holdfast-alerts.yml")) {
+      for (String line : Files.readAllLines(DIR.resolve(file))) {
+        GrafanaDashboards.assertRatesOfCountersOnly(file, line);
+      }
+    }
+  }
+
+  @Test
   void everyAlertHasAUnitTestAndTheyPass() throws Exception {
     List<String> files;
     try (Stream<Path> s = Files.list(DIR.resolve("tests"))) {
