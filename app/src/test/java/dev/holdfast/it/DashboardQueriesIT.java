@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,33 +45,20 @@ class DashboardQueriesIT {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final int POPULATION = 200;
+  private static final Duration PICTURE_RANGE = Duration.ofSeconds(110);
 
-  private final List<HoldfastProcess> processes = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private PrometheusRun prometheus;
 
-  @AfterEach
-  void tearDown() throws Exception {
-    if (prometheus != null) {
-      prometheus.close();
-    }
-    for (HoldfastProcess p : processes) {
-      p.close();
-    }
-  }
-
-  private HoldfastProcess start(String... args) throws Exception {
-    HoldfastProcess p = HoldfastProcess.start(args);
-    processes.add(p);
-    return p;
-  }
-
-  private static JsonObject get(int adminPort, String path) {
+  /** The admin port's JSON answer, or an empty object while the process is not answering yet. */
+  private static JsonObject adminJson(int adminPort, String path) {
+    String body;
     try {
-      return new JsonObject(NodeProcessIT.get(adminPort, path));
-    } catch (Exception e) {
-      return new JsonObject().put("error", e.toString());
+      body = NodeProcessIT.get(adminPort, path);
+    } catch (Exception notYet) {
+      return new JsonObject();
     }
+    return new JsonObject(body);
   }
 
   @Test
@@ -82,13 +68,22 @@ class DashboardQueriesIT {
     Path nodeConfig = dir.resolve("node.json");
     Files.writeString(nodeConfig, new JsonObject().put("instances", 1).put("osCountInterval", "1s")
         .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
-    HoldfastProcess n1 = start("node", "--config", nodeConfig.toString(), "--node-id", "dash-n1",
+    try (HoldfastProcess n1 = node(nodeConfig, "dash-n1"); HoldfastProcess n2 = node(nodeConfig, "dash-n2")) {
+      withNodes(dir, cluster, n1.adminPort(), n2.adminPort());
+    } finally {
+      if (prometheus != null) {
+        prometheus.close();
+      }
+    }
+  }
+
+  private static HoldfastProcess node(Path config, String id) throws Exception {
+    return HoldfastProcess.start("node", "--config", config.toString(), "--node-id", id,
         "--port", Integer.toString(FreePorts.belowEphemeralRange()), "--admin-port", "0");
-    int n1Admin = n1.adminPort();
-    HoldfastProcess n2 = start("node", "--config", nodeConfig.toString(), "--node-id", "dash-n2",
-        "--port", Integer.toString(FreePorts.belowEphemeralRange()), "--admin-port", "0");
-    int n2Admin = n2.adminPort();
-    JsonObject twoNodes = Eventually.poll(DEADLINE, () -> get(n1Admin, "/cluster"),
+  }
+
+  private void withNodes(Path dir, String cluster, int n1Admin, int n2Admin) throws Exception {
+    JsonObject twoNodes = Eventually.poll(DEADLINE, () -> adminJson(n1Admin, "/cluster"),
         c -> c.getJsonObject("totals", new JsonObject()).getInteger("nodes", 0) == 2);
     assertThat(twoNodes.getJsonObject("totals").getInteger("nodes")).as(twoNodes::encodePrettily).isEqualTo(2);
 
@@ -101,8 +96,13 @@ class DashboardQueriesIT {
         .put("messages", new JsonObject().put("interval", "1s").put("payloadBytes", 64))
         .put("progressInterval", "5s").put("adminPort", 0)
         .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
-    HoldfastProcess sim = start("simulate", "--config", simConfig.toString(), "--node-id", "dash-sim",
-        "--duration", "180s", "--source-address", "127.0.0.2");
+    try (HoldfastProcess sim = HoldfastProcess.start("simulate", "--config", simConfig.toString(), "--node-id", "dash-sim",
+        "--duration", "180s", "--source-address", "127.0.0.2")) {
+      withCluster(dir, cluster, n1Admin, n2Admin, sim);
+    }
+  }
+
+  private void withCluster(Path dir, String cluster, int n1Admin, int n2Admin, HoldfastProcess sim) throws Exception {
     int simAdmin = sim.adminPort();
 
     prometheus = PrometheusRun.start(List.of(
@@ -110,15 +110,17 @@ class DashboardQueriesIT {
         new PrometheusRun.Target("node", "dash-n2", "127.0.0.1:" + n2Admin, cluster),
         new PrometheusRun.Target("simulator", "dash-sim", "127.0.0.1:" + simAdmin, cluster)),
         dir.resolve("prometheus"), Duration.ofSeconds(1));
-    JsonObject held = Eventually.poll(DEADLINE, () -> get(simAdmin, "/status"),
+    JsonObject held = Eventually.poll(DEADLINE, () -> adminJson(simAdmin, "/status"),
         s -> s.getJsonObject("population", new JsonObject()).getLong("held", -1L) >= POPULATION * 0.95);
     assertThat(held.getJsonObject("population").getLong("held")).as(sim::output).isGreaterThanOrEqualTo((long) (POPULATION * 0.95));
 
     // the variables as Grafana would fill them from its label_values() queries
-    assertThat(labelValues("cluster", "up{job=\"holdfast\"}")).contains(cluster);
-    assertThat(labelValues("node", "holdfast_connections_held{cluster=~\"" + cluster + "\"}"))
+    // (each waits until every target has been scraped once)
+    assertThat(labelValues("cluster", "up{job=\"holdfast\"}", List.of(cluster))).contains(cluster);
+    assertThat(labelValues("node", "holdfast_connections_held{cluster=~\"" + cluster + "\"}", List.of("dash-n1", "dash-n2")))
         .containsExactlyInAnyOrder("dash-n1", "dash-n2");
-    assertThat(labelValues("node", "holdfast_sim_held{cluster=~\"" + cluster + "\"}")).containsExactly("dash-sim");
+    assertThat(labelValues("node", "holdfast_sim_held{cluster=~\"" + cluster + "\"}", List.of("dash-sim")))
+        .containsExactly("dash-sim");
 
     List<Map<String, String>> variations = List.of(
         Map.of("cluster", ".*", "node", ".*", "simulator", ".*"),
@@ -174,7 +176,8 @@ class DashboardQueriesIT {
     return new JsonObject(r.body());
   }
 
-  private List<String> labelValues(String label, String match) throws Exception {
+  /** The values of {@code label} on series matching {@code match}, once they include {@code expected} (or at the deadline). */
+  private List<String> labelValues(String label, String match, List<String> expected) throws Exception {
     URI uri = prometheus.url().resolve("/api/v1/label/" + label + "/values?match[]="
         + URLEncoder.encode(match, StandardCharsets.UTF_8));
     List<String> values = Eventually.poll(DEADLINE, () -> {
@@ -185,7 +188,7 @@ class DashboardQueriesIT {
       } catch (Exception e) {
         return List.<String>of();
       }
-    }, l -> !l.isEmpty());
+    }, l -> l.containsAll(expected));
     return values;
   }
 
@@ -204,32 +207,43 @@ class DashboardQueriesIT {
     return out;
   }
 
-  /** Prometheus's graph page of the overview's queries (variables at All), as PNGs. */
+  /**
+   * Prometheus's graph page of the overview's panels (each panel's first query, variables at All)
+   * over the last two minutes, as PNGs. Only with -Dholdfast.screenshots: it first lets the run go
+   * on for {@link #PICTURE_RANGE}, so that the graphs have something to show.
+   */
   private void screenshots(Path dir) throws Exception {
     TestDeps.require("chromium");
     Files.createDirectories(dir);
+    TimeUnit.MILLISECONDS.sleep(PICTURE_RANGE.toMillis()); // content for the pictures, not a condition of the test
     JsonObject overview = GrafanaDashboards.read(GrafanaDashboards.files().stream()
         .filter(p -> p.getFileName().toString().equals("holdfast-overview.json")).findFirst().orElseThrow());
-    List<PanelQuery> qs = GrafanaDashboards.queries(overview);
+    Map<String, String> firstQueryOfPanel = new LinkedHashMap<>();
+    for (PanelQuery q : GrafanaDashboards.queries(overview)) {
+      firstQueryOfPanel.putIfAbsent(q.panel(), q.expr());
+    }
+    List<String> exprs = new ArrayList<>(firstQueryOfPanel.values());
     Map<String, String> all = Map.of("cluster", ".*", "node", ".*", "simulator", ".*");
     int perPage = 6;
-    for (int page = 0; page * perPage < qs.size(); page++) {
+    for (int page = 0; page * perPage < exprs.size(); page++) {
       StringBuilder url = new StringBuilder(prometheus.url() + "/graph?");
-      List<PanelQuery> slice = qs.subList(page * perPage, Math.min(qs.size(), (page + 1) * perPage));
+      List<String> slice = exprs.subList(page * perPage, Math.min(exprs.size(), (page + 1) * perPage));
       for (int i = 0; i < slice.size(); i++) {
         String g = "g" + i + ".";
         url.append(i == 0 ? "" : "&").append(g).append("expr=")
-            .append(URLEncoder.encode(GrafanaDashboards.substitute(slice.get(i).expr(), all), StandardCharsets.UTF_8))
+            .append(URLEncoder.encode(GrafanaDashboards.substitute(slice.get(i), all), StandardCharsets.UTF_8))
             .append('&').append(g).append("tab=0&").append(g).append("range_input=2m");
       }
       Path png = dir.resolve(String.format("prometheus-overview-%d.png", page + 1));
+      // tall enough for the whole page: a shorter window scrolls to the last graph
       Process p = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
           "--disable-background-networking", "--no-first-run", "--hide-scrollbars", "--virtual-time-budget=8000",
-          "--screenshot=" + png.toAbsolutePath(), "--window-size=1400,2600", url.toString())
+          "--screenshot=" + png.toAbsolutePath(), "--window-size=1400," + (slice.size() * 740 + 200), url.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium ends").isTrue();
       assertThat(png).as("screenshot " + png).exists();
-      System.out.println("screenshot: " + png + " (" + slice.size() + " queries)");
+      System.out.println("screenshot: " + png + " (" + slice.size() + " panels)");
     }
+    Files.deleteIfExists(dir.resolve("chromium.log"));
   }
 }
