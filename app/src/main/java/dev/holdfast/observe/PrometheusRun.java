@@ -28,6 +28,15 @@ import java.util.regex.Pattern;
  * ({@code targets/holdfast.json}) for the given processes, starts {@code /usr/bin/prometheus} on a
  * free loopback port with its storage in the work folder, and returns once it is ready. Closing
  * stops it by its PID.
+ *
+ * <pre>{@code
+ * try (PrometheusRun prometheus = PrometheusRun.start(List.of(
+ *     new PrometheusRun.Target("node", "n1", "127.0.0.1:9090", "demo"),
+ *     new PrometheusRun.Target("simulator", "sim-1", "127.0.0.1:9190", "demo")), workDir, Duration.ofSeconds(1))) {
+ *   System.out.println("Prometheus: " + prometheus.url() + "/graph");
+ *   ...
+ * }
+ * }</pre>
  */
 public final class PrometheusRun implements AutoCloseable {
 
