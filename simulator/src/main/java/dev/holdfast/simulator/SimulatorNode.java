@@ -3,6 +3,7 @@ package dev.holdfast.simulator;
 import dev.holdfast.admin.AdminServer;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Durations;
+import dev.holdfast.metrics.EventLoopDelay;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.config.StormOptions;
 import dev.holdfast.simulator.connection.CloseCause;
@@ -146,6 +147,7 @@ public final class SimulatorNode {
     pollMembership();
     MachineChecks.warnIfPortsShort(config, shares.share(), directory.targets().size(), vertx.isNativeTransportEnabled());
     SimulatorMetrics.register(registry, this);
+    EventLoopDelay.watch(vertx, registry);
     timers.add(vertx.setPeriodic(MEMBERSHIP_POLL.toMillis(), t -> pollMembership()));
     timers.add(vertx.setPeriodic(WATCH_MS, t -> watchRamp()));
     timers.add(vertx.setPeriodic(config.progressInterval().toMillis(), t -> progressTick()));
@@ -329,6 +331,11 @@ public final class SimulatorNode {
   /** Churn achieved so far, as a fraction per period; NaN before the ramp is done. */
   public double achievedFraction() {
     return state.achievedFraction();
+  }
+
+  /** The verticles' ledgers (empty until they are deployed); any thread. */
+  List<SimulatorLedger> ledgers() {
+    return ledgers;
   }
 
   /** The verticles' counts summed now. */

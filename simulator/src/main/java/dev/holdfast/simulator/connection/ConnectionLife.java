@@ -58,6 +58,11 @@ final class ConnectionLife {
   }
 
   /** The frame handler every upgraded channel of this verticle shares. */
+  /** A handshake finished after {@code nanos} from its connect: into the ledger's handshake buckets. */
+  void handshakeDone(long nanos) {
+    w.ledger().handshakeLatency().record(nanos);
+  }
+
   FrameHandler frameHandler() {
     return frames;
   }

@@ -24,6 +24,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private final ConnectionLife life;
   private final SimulatedConnection connection;
   private final WebSocketClientHandshaker handshaker;
+  /** When the TCP connect began: handshake latency runs from here to the 101. */
+  private final long startNanos = System.nanoTime();
 
   HandshakeHandler(ConnectionLife life, SimulatedConnection connection, WebSocketClientHandshaker handshaker) {
     this.life = life;
@@ -55,6 +57,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         life.attemptFailed(connection, ctx.channel(), ErrorCounts.of(ErrorClass.HANDSHAKE_INVALID), false);
         return;
       }
+      life.handshakeDone(System.nanoTime() - startNanos);
       ctx.pipeline().replace(this, FrameHandler.NAME, life.frameHandler());
       life.opened(connection, ctx.channel());
     } finally {

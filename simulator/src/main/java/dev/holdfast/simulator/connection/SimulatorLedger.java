@@ -1,6 +1,7 @@
 package dev.holdfast.simulator.connection;
 
 import dev.holdfast.counting.SingleWriterCounters;
+import dev.holdfast.metrics.LatencyBuckets;
 import dev.holdfast.simulator.errors.ErrorCounts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -55,6 +56,8 @@ public final class SimulatorLedger {
 
   private final SingleWriterCounters slots = new SingleWriterCounters(SIZE);
   private volatile long[] perTarget = new long[8];
+  private final LatencyBuckets handshakeLatency = new LatencyBuckets();
+  private final LatencyBuckets echoLatency = new LatencyBuckets();
 
   private void add(int slot, long delta) {
     slots.add(slot, delta);
@@ -135,6 +138,19 @@ public final class SimulatorLedger {
   /** Errors counted under {@link ErrorCounts} index {@code i}. */
   public long errors(int i) {
     return read(ERRORS + i);
+  }
+
+  /** Handshake latency (TCP connect to the 101), in Prometheus buckets. Event loop writes only. */
+  public LatencyBuckets handshakeLatency() {
+    return handshakeLatency;
+  }
+
+  /**
+   * Echo latency from the intended send time, in Prometheus buckets (the same figures as the
+   * HdrHistograms, so a fleet's percentiles can be computed by Prometheus). Event loop writes only.
+   */
+  public LatencyBuckets echoLatency() {
+    return echoLatency;
   }
 
   /** The longest the verticle's schedule ran behind its clock, in nanoseconds. */
