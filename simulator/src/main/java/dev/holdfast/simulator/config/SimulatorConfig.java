@@ -77,6 +77,7 @@ public final class SimulatorConfig {
   private Long seed;
   private Report report = new Report();
   private ClusterSettings cluster = new ClusterSettings();
+  private ThresholdOptions thresholds = new ThresholdOptions();
 
   /** Reads a simulator config; fields left out take their defaults, unknown fields are errors. */
   public static SimulatorConfig fromJson(JsonObject json) {
@@ -106,6 +107,7 @@ public final class SimulatorConfig {
     c.seed = r.has("seed") ? r.longInteger("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
     c.report = Report.read(r.object("report"));
     c.cluster = ClusterSettings.read(r.object("cluster"));
+    c.thresholds = ThresholdOptions.read(r.object("thresholds"));
     r.finish();
     c.checkTogether(r);
     return c;
@@ -259,7 +261,13 @@ public final class SimulatorConfig {
         .put("nodeStatusUrls", status)
         .put("seed", seed)
         .put("report", new JsonObject().put("json", report.json).put("text", report.text).put("html", report.html))
-        .put("cluster", new JsonObject().put("enabled", cluster.enabled()).put("config", cluster.config()));
+        .put("cluster", new JsonObject().put("enabled", cluster.enabled()).put("config", cluster.config()))
+        .put("thresholds", thresholds.toJson());
+  }
+
+  /** Pass/fail thresholds of the run ({@code $.thresholds}); the verdict follows them. */
+  public ThresholdOptions thresholds() {
+    return thresholds;
   }
 
   /** This simulator node's id in the cluster and in metrics. Default: hostname-pid-sim. */
