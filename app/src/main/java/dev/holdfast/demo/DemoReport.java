@@ -61,6 +61,8 @@ public final class DemoReport {
     long closes = 0;
     long lostConnections = 0;
     double weightedChurn = 0;
+    double weightedWindow = 0;
+    long windowCloses = 0;
     boolean churnKnown = !in.simReports().isEmpty();
     long echoErrors = 0;
     boolean simsOk = in.missingReports().isEmpty();
@@ -85,6 +87,8 @@ public final class DemoReport {
       } else {
         weightedChurn += achieved * pop.getLong("share", 0L);
       }
+      weightedWindow += churn.getDouble("windowSeconds", 0.0) * pop.getLong("share", 0L);
+      windowCloses += churn.getLong("windowCloses", 0L);
       r.getJsonObject("messages").forEach(e -> messages.put(e.getKey(),
           messages.getLong(e.getKey(), 0L) + ((Number) e.getValue()).longValue()));
       r.getJsonObject("errors").forEach(e -> errors.put(e.getKey(),
@@ -163,6 +167,8 @@ public final class DemoReport {
         .put("churn", new JsonObject().put("configuredFraction", in.settings().getDouble("churnFraction"))
             .put("period", in.settings().getString("churnPeriod"))
             .put("achievedFraction", churnKnown && target > 0 ? Math.round(weightedChurn / target * 10000) / 10000.0 : null)
+            .put("windowCloses", windowCloses)
+            .put("windowSeconds", target > 0 && churnKnown ? Math.round(weightedWindow / target * 1000) / 1000.0 : null)
             .put("closes", closes).put("lostConnections", lostConnections))
         .put("messages", messages)
         .put("latencyMsAfterRamp", new JsonObject().put("count", steadyCount).put("p50", steadyP50).put("p99", steadyP99)

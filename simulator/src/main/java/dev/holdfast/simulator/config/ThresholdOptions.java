@@ -19,6 +19,8 @@ public final class ThresholdOptions {
   public static final double DEFAULT_CHURN_RATIO_MIN = 0.8;
   /** Highest achieved churn, as a multiple of the configured churn. */
   public static final double DEFAULT_CHURN_RATIO_MAX = 1.25;
+  /** Fewest churn closes the window after the ramp should see for the churn ratio to be judged (fewer are noise). */
+  public static final long DEFAULT_CHURN_MIN_CLOSES = 50;
   /** Highest echo p99 once the ramp is done. */
   public static final Duration DEFAULT_ECHO_P99_AFTER_RAMP = Duration.ofSeconds(1);
   /** Highest fraction of handshakes that failed (connect errors, handshake timeouts, refusals, bad answers). */
@@ -29,6 +31,7 @@ public final class ThresholdOptions {
   private double heldFraction = DEFAULT_HELD_FRACTION;
   private double churnRatioMin = DEFAULT_CHURN_RATIO_MIN;
   private double churnRatioMax = DEFAULT_CHURN_RATIO_MAX;
+  private long churnMinCloses = DEFAULT_CHURN_MIN_CLOSES;
   private Duration echoP99AfterRamp = DEFAULT_ECHO_P99_AFTER_RAMP;
   private double handshakeErrorRate = DEFAULT_HANDSHAKE_ERROR_RATE;
   private long unexplainedLosses = DEFAULT_UNEXPLAINED_LOSSES;
@@ -43,6 +46,7 @@ public final class ThresholdOptions {
       throw new ConfigException(r.pathOf("churnRatioMax"), t.churnRatioMax + " is below churnRatioMin (" + t.churnRatioMin
           + "); use churnRatioMin <= churnRatioMax, such as 0.8 and 1.25");
     }
+    t.churnMinCloses = r.longInteger("churnMinCloses", t.churnMinCloses, 0, Long.MAX_VALUE);
     t.echoP99AfterRamp = r.duration("echoP99AfterRamp", t.echoP99AfterRamp, Duration.ofMillis(1), Duration.ofHours(1));
     t.handshakeErrorRate = r.number("handshakeErrorRate", t.handshakeErrorRate, 0, 1);
     t.unexplainedLosses = r.longInteger("unexplainedLosses", t.unexplainedLosses, 0, Long.MAX_VALUE);
@@ -56,6 +60,7 @@ public final class ThresholdOptions {
         .put("heldFraction", heldFraction)
         .put("churnRatioMin", churnRatioMin)
         .put("churnRatioMax", churnRatioMax)
+        .put("churnMinCloses", churnMinCloses)
         .put("echoP99AfterRamp", Durations.format(echoP99AfterRamp))
         .put("handshakeErrorRate", handshakeErrorRate)
         .put("unexplainedLosses", unexplainedLosses);
@@ -88,6 +93,20 @@ public final class ThresholdOptions {
 
   public ThresholdOptions churnRatioMax(double churnRatioMax) {
     this.churnRatioMax = churnRatioMax;
+    return this;
+  }
+
+  /**
+   * The churn ratio is judged only when the window after the ramp should hold at least this many
+   * churn closes (configured fraction x share x window / period): a handful of closes is Poisson
+   * noise, not a rate. Default {@value #DEFAULT_CHURN_MIN_CLOSES}.
+   */
+  public long churnMinCloses() {
+    return churnMinCloses;
+  }
+
+  public ThresholdOptions churnMinCloses(long churnMinCloses) {
+    this.churnMinCloses = churnMinCloses;
     return this;
   }
 

@@ -113,7 +113,7 @@ public final class PlotPage {
         + "pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}"
         + "table.thresholds{border-collapse:collapse}table.thresholds td,table.thresholds th{border:1px solid #ccc;"
         + "padding:4px 8px;text-align:left}tr.pass td:last-child{color:#1a7f37;font-weight:bold}"
-        + "tr.fail td:last-child{color:#cf222e;font-weight:bold}.plot{margin:0 0 1em}#errors{color:#cf222e}</style>\n"
+        + "tr.fail td:last-child{color:#cf222e;font-weight:bold}.plot{margin:0 0 1em}#errors{color:#cf222e}#errors:empty{display:none}</style>\n"
         + "<script>window.onerror=function(m,s,l,c,e){document.body.setAttribute('data-error',String(m)+' at '+l+':'+c);"
         + "var d=document.getElementById('errors');if(d){d.textContent+=m+'\\n';}};</script>\n"
         + "</head><body data-plots=\"" + plots.size() + "\">\n<h1>" + escape(title) + "</h1>\n<pre id=\"errors\"></pre>\n"

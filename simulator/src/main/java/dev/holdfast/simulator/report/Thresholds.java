@@ -69,8 +69,14 @@ public final class Thresholds {
     double configured = churn.getDouble("configuredFraction", 0.0);
     Double achieved = churn.getDouble("achievedFraction");
     String band = f3(t.churnRatioMin()) + " .. " + f3(t.churnRatioMax());
+    Double window = churn.getDouble("windowSeconds");
+    Double period = periodSeconds(churn.getString("period"));
+    double expected = window == null || period == null ? Double.NaN : configured * share * window / period;
     if (configured <= 0) {
       out.add(new Result("churnRatio", "achieved / configured churn", band, "n/a (no churn configured)", true));
+    } else if (expected < t.churnMinCloses()) {
+      out.add(new Result("churnRatio", "achieved / configured churn", band, String.format(Locale.ROOT,
+          "n/a (%.0f closes expected after the ramp, fewer than churnMinCloses %d)", expected, t.churnMinCloses()), true));
     } else if (achieved == null) {
       out.add(new Result("churnRatio", "achieved / configured churn", band, "not measured (the ramp never ended)", false));
     } else {
@@ -155,6 +161,11 @@ public final class Thresholds {
           r.pass() ? "pass" : "FAIL", r.limit(), r.measured(), r.what()));
     }
     return b.toString();
+  }
+
+  private static Double periodSeconds(String period) {
+    java.time.Duration d = period == null ? null : dev.holdfast.config.Durations.parseOrNull(period);
+    return d == null ? null : d.toNanos() / 1e9;
   }
 
   private static JsonObject obj(JsonObject report, String field) {

@@ -20,6 +20,7 @@ class ThresholdsTest {
     return new JsonObject()
         .put("population", new JsonObject().put("share", 2000).put("minHeldAfterRamp", 1990))
         .put("churn", new JsonObject().put("configuredFraction", 0.2).put("achievedFraction", 0.21)
+            .put("period", "10s").put("windowSeconds", 20.0)
             .put("lostConnections", 0))
         .put("latencyMsAfterRamp", new JsonObject().put("count", 5000).put("p99", 8.0))
         .put("ramp", new JsonObject().put("handshakesStarted", 3000))
@@ -76,6 +77,15 @@ class ThresholdsTest {
     assertThat(m.get("churnRatio").pass()).isTrue();
     assertThat(m.get("churnRatio").measured()).startsWith("n/a");
     assertThat(m.get("echoP99AfterRamp").pass()).isTrue();
+  }
+
+  @Test
+  void theChurnRatioIsJudgedOnlyOverEnoughExpectedCloses() {
+    JsonObject r = report();
+    r.getJsonObject("churn").put("achievedFraction", 0.1).put("windowSeconds", 1.0); // 40 closes expected
+    assertThat(byName(r, new ThresholdOptions()).get("churnRatio").pass()).isTrue();
+    assertThat(byName(r, new ThresholdOptions()).get("churnRatio").measured()).contains("40 closes expected");
+    assertThat(byName(r, new ThresholdOptions().churnMinCloses(40)).get("churnRatio").pass()).isFalse();
   }
 
   @Test
