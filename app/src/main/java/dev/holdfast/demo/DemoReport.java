@@ -87,8 +87,8 @@ public final class DemoReport {
       } else {
         weightedChurn += achieved * pop.getLong("share", 0L);
       }
-      weightedWindow += churn.getDouble("windowSeconds", 0.0) * pop.getLong("share", 0L);
-      windowCloses += churn.getLong("windowCloses", 0L);
+      weightedWindow += number(churn, "windowSeconds") * pop.getLong("share", 0L);
+      windowCloses += (long) number(churn, "windowCloses");
       r.getJsonObject("messages").forEach(e -> messages.put(e.getKey(),
           messages.getLong(e.getKey(), 0L) + ((Number) e.getValue()).longValue()));
       r.getJsonObject("errors").forEach(e -> errors.put(e.getKey(),
@@ -209,8 +209,8 @@ public final class DemoReport {
     JsonObject hs = json.getJsonObject("handshakeProbeMs");
     JsonObject verdict = json.getJsonObject("verdict");
     StringBuilder b = new StringBuilder();
-    line(b, "holdfast demo report: %d nodes, %d simulators, cluster %s, %s%s", d.getInteger("nodes"),
-        d.getInteger("simulators"), d.getString("cluster"), d.getString("duration"),
+    line(b, "holdfast demo report: %s, %s, cluster %s, %s%s", plural(d.getInteger("nodes"), "node"),
+        plural(d.getInteger("simulators"), "simulator"), d.getString("cluster"), d.getString("duration"),
         d.getString("endedEarly") == null ? "" : " (ended early: " + d.getString("endedEarly") + ")");
     line(b, "  population  target %d, held at end %d (simulators' count), after ramp min %d max %d, tolerance %.0f%%: %s",
         pop.getLong("target"), pop.getLong("heldAtEnd"), pop.getLong("minHeldAfterRamp"), pop.getLong("maxHeldAfterRamp"),
@@ -251,7 +251,7 @@ public final class DemoReport {
     JsonArray sims = json.getJsonArray("simulators");
     for (int i = 0; i < sims.size(); i++) {
       JsonObject s = sims.getJsonObject(i);
-      line(b, "  simulator   %s: held %d of %d at end, after ramp min %d, churn %s, echo errors %d, counts %s: %s",
+      line(b, "  simulator   %s: held %d of %d at end, after ramp min %d, churn %s, echo errors %d, counts %s; verdict %s",
           s.getString("nodeId"), s.getLong("heldAtEnd"), s.getLong("share"), s.getLong("minHeldAfterRamp"),
           s.getValue("achievedChurn") == null ? "n/a" : String.format(Locale.ROOT, "%.3f", s.getDouble("achievedChurn")),
           s.getLong("echoErrors"), Boolean.TRUE.equals(s.getBoolean("countsAgree")) ? "agree" : "DRIFT",
@@ -268,6 +268,10 @@ public final class DemoReport {
     JsonArray reasons = verdict.getJsonArray("reasons");
     line(b, "  verdict     %s", verdict.getBoolean("ok") ? "OK" : "FAILED: " + String.join("; ", reasons.getList()));
     return b.toString();
+  }
+
+  static String plural(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   private static void line(StringBuilder b, String format, Object... args) {
@@ -363,6 +367,11 @@ public final class DemoReport {
             PlotPage.series(new PlotPage.Series("messages/s", "#2ca02c", msgs)))
         .plot("Errors by class (cumulative)", "errors", false, t, errs);
     return page.json("Report JSON", json.copy().put("timeline", "(plotted above)")).render();
+  }
+
+  /** A number of a report that may be absent or null (a run whose ramp never ended has no churn window): 0 then. */
+  private static double number(JsonObject o, String field) {
+    return o.getValue(field) instanceof Number n ? n.doubleValue() : 0;
   }
 
   private static double num(JsonObject s, String field) {

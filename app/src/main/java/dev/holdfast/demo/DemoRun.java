@@ -75,8 +75,9 @@ public final class DemoRun {
     Files.createDirectories(settings.outDir());
     SimulatorConfig shared = SimulatorConfig.fromJson(simulatorConfig(settings, plan, clusterName, 0, 0));
     try (ChildProcesses children = new ChildProcesses(settings.outDir(), ChildProcesses.holdfastJvm(settings.jar()))) {
-      out.printf("holdfast demo: %,d connections, %d nodes, %d simulators, churn %s, messages every %s, for %s%n",
-          settings.connections(), settings.nodes(), settings.simulators(), settings.churn(),
+      out.printf("holdfast demo: %,d connections, %s, %s, churn %s, messages every %s, for %s%n",
+          settings.connections(), DemoReport.plural(settings.nodes(), "node"),
+          DemoReport.plural(settings.simulators(), "simulator"), settings.churn(),
           Durations.format(settings.interval()), Durations.format(settings.duration()));
       out.printf("  cluster %s on loopback; per process: nodes %,d, simulators %,d connections; run folder %s%n",
           clusterName, plan.perNode(), plan.perSimulator(), settings.outDir());
@@ -126,7 +127,7 @@ public final class DemoRun {
       int admin = children.freePort();
       nodes.add(children.start(Child.Role.NODE, name, admin, ws, List.of("node", "--node-id", name, "--port",
           Integer.toString(ws), "--admin-port", Integer.toString(admin), "--cluster-name", clusterName)));
-      if (i == 0 && awaitReady(nodes.subList(0, 1), j -> j.getBoolean("ready", false), "ready") == null) {
+      if (i == 0 && awaitReady(nodes.subList(0, 1), j -> j.getBoolean("ready", false), "up") == null) {
         return null; // the first node forms the cluster: the others start once it is up
       }
     }
