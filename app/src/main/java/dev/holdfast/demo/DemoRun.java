@@ -221,7 +221,9 @@ public final class DemoRun {
       }
       DemoSample s = sampler.take(t < hold - 1.5);
       timeline.add(s);
-      view.show(s);
+      if (s.phase().equals("hold") || s.phase().equals("settle")) {
+        view.show(s); // the view keeps the hold's last state; the timeline also shows the close
+      }
     }
     view.end();
   }
