@@ -82,7 +82,7 @@ class DemoReportTest {
 
   @Test
   void aThresholdFailureFailsTheVerdict() {
-    DemoReport r = report(List.of(simReport("sim-1", 2000, 0.2, 1500.0, true), simReport("sim-2", 2000, 0.2, 8.0, true)),
+    DemoReport r = report(List.of(simReport("sim-1", 2000, 0.2, 2500.0, true), simReport("sim-2", 2000, 0.2, 8.0, true)),
         List.of(), null);
     assertThat(r.ok()).isFalse();
     assertThat(r.toText()).contains("echoP99AfterRamp   FAIL").contains("a threshold failed");

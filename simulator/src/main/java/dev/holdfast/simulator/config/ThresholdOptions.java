@@ -21,8 +21,8 @@ public final class ThresholdOptions {
   public static final double DEFAULT_CHURN_RATIO_MAX = 1.25;
   /** Fewest churn closes the window after the ramp should see for the churn ratio to be judged (fewer are noise). */
   public static final long DEFAULT_CHURN_MIN_CLOSES = 50;
-  /** Highest echo p99 once the ramp is done. */
-  public static final Duration DEFAULT_ECHO_P99_AFTER_RAMP = Duration.ofSeconds(1);
+  /** Highest echo p99 once the ramp is done (generous: a loaded 2-core machine reached 0.8 s). */
+  public static final Duration DEFAULT_ECHO_P99_AFTER_RAMP = Duration.ofSeconds(2);
   /** Highest fraction of handshakes that failed (connect errors, handshake timeouts, refusals, bad answers). */
   public static final double DEFAULT_HANDSHAKE_ERROR_RATE = 0.01;
   /** Most connections dropped without a cause the run knows of, plus messages lost. */
@@ -110,7 +110,7 @@ public final class ThresholdOptions {
     return this;
   }
 
-  /** Highest echo p99 after the ramp (from the intended send time). Default 1 s. */
+  /** Highest echo p99 after the ramp (from the intended send time). Default 2 s: generous for a shared machine; set an SLO here. */
   public Duration echoP99AfterRamp() {
     return echoP99AfterRamp;
   }

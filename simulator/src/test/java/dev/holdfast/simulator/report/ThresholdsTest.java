@@ -50,7 +50,7 @@ class ThresholdsTest {
     JsonObject bad = report();
     bad.getJsonObject("population").put("minHeldAfterRamp", 1800);
     bad.getJsonObject("churn").put("achievedFraction", 0.1).put("lostConnections", 2);
-    bad.getJsonObject("latencyMsAfterRamp").put("p99", 1500.0);
+    bad.getJsonObject("latencyMsAfterRamp").put("p99", 2500.0);
     bad.getJsonObject("errors").put("connectTimeout", 100);
     bad.getJsonObject("messages").put("lost", 1);
     Map<String, Thresholds.Result> r = byName(bad, new ThresholdOptions());
@@ -101,12 +101,12 @@ class ThresholdsTest {
   @Test
   void applyToFoldsTheResultsIntoTheVerdictAndTheText() {
     JsonObject r = report();
-    r.getJsonObject("latencyMsAfterRamp").put("p99", 2000.0);
+    r.getJsonObject("latencyMsAfterRamp").put("p99", 2500.0);
     Thresholds.applyTo(r, new ThresholdOptions());
     assertThat(r.getJsonObject("verdict").getBoolean("thresholdsPassed")).isFalse();
     assertThat(r.getJsonObject("verdict").getBoolean("ok")).isFalse();
     assertThat(Thresholds.of(r)).hasSize(5);
-    assertThat(Thresholds.toText(r)).contains("echoP99AfterRamp   FAIL <= 1000ms, measured 2000ms");
+    assertThat(Thresholds.toText(r)).contains("echoP99AfterRamp   FAIL <= 2000ms, measured 2500ms");
   }
 
   @Test
