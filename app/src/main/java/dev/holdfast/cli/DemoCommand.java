@@ -79,25 +79,37 @@ final class DemoCommand implements Callable<Integer> {
     DemoPlan plan;
     try {
       JsonObject json = config == null ? new JsonObject() : ConfigReader.readFile(config);
-      long population = connections != null ? connections : json.getLong("population", DEFAULT_CONNECTIONS);
-      JsonObject churnJson = json.getValue("churn") instanceof JsonObject o ? o : new JsonObject();
-      ChurnRate rate = churn != null ? ChurnRate.parse(churn) : ChurnRate.parse(
-          churnJson.getValue("fraction", 0.2) + "/" + churnJson.getValue("period", "10s"));
-      json.put("population", population);
-      json.put("churn", churnJson.put("fraction", rate.fraction()).put("period", Durations.format(rate.period())));
-      JsonObject messages = json.getValue("messages") instanceof JsonObject o ? o : new JsonObject();
-      json.put("messages", messages.put("interval", interval != null ? interval : messages.getValue("interval", DEFAULT_INTERVAL)));
-      json.put("duration", duration != null ? duration : json.getValue("duration", DEFAULT_DURATION));
-      JsonObject ramp = json.getValue("ramp") instanceof JsonObject o ? o : new JsonObject();
-      if (!ramp.containsKey("perSecond")) {
-        json.put("ramp", ramp.put("perSecond", DemoPlan.rampPerSecond(population, rate.perSecond(population))));
+      // flags override the file, the file overrides the demo's defaults; a bad value in the file is
+      // left for the simulator config's validation to name
+      putOrDefault(json, "population", connections, DEFAULT_CONNECTIONS);
+      JsonObject churnJson = object(json, "churn");
+      if (churn != null) {
+        ChurnRate given = ChurnRate.parse(churn);
+        churnJson.put("fraction", given.fraction()).put("period", Durations.format(given.period()));
+      } else {
+        ChurnRate def = ChurnRate.parse(DEFAULT_CHURN);
+        putOrDefault(churnJson, "fraction", null, def.fraction());
+        putOrDefault(churnJson, "period", null, Durations.format(def.period()));
       }
-      // the same validation as simulate --config, before anything starts
-      SimulatorConfig checked = SimulatorConfig.fromJson(json.copy().put("targets", SimulatorConfig.CLUSTER_TARGETS));
+      putOrDefault(object(json, "messages"), "interval", interval, DEFAULT_INTERVAL);
+      putOrDefault(json, "duration", duration, DEFAULT_DURATION);
+      JsonObject ramp = object(json, "ramp");
+      boolean rampGiven = ramp.containsKey("perSecond");
+      // the same validation as simulate --config, before anything starts (the ramp is the demo's unless given)
+      JsonObject probe = json.copy().put("targets", SimulatorConfig.CLUSTER_TARGETS);
+      if (!rampGiven && probe.getValue("ramp") instanceof JsonObject probeRamp) {
+        probeRamp.put("perSecond", 10_000_000);
+      }
+      SimulatorConfig checked = SimulatorConfig.fromJson(probe);
+      long population = checked.population();
+      ChurnRate rate = new ChurnRate(checked.churn().fraction(), checked.churn().period());
+      if (!rampGiven) {
+        ramp.put("perSecond", DemoPlan.rampPerSecond(population, rate.perSecond(population)));
+      }
       int n = nodes != null ? nodes : DEFAULT_NODES;
       int s = simulators != null ? simulators : DEFAULT_SIMULATORS;
       if (n < 1 || s < 1 || population < 1) {
-        throw new ConfigException(n < 1 ? "--nodes" : s < 1 ? "--simulators" : "--connections",
+        throw new ConfigException(n < 1 ? "--nodes" : s < 1 ? "--simulators" : "$.population (--connections)",
             "must be at least 1");
       }
       try {
@@ -146,6 +158,27 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IllegalStateException shuttingDown) {
       return true;
     }
+  }
+
+  /** The flag's value if given, else the file's, else the default. */
+  private static void putOrDefault(JsonObject json, String field, Object flag, Object def) {
+    if (flag != null) {
+      json.put(field, flag);
+    } else if (!json.containsKey(field)) {
+      json.put(field, def);
+    }
+  }
+
+  /** {@code json.field} as an object, created when absent (a non-object is left for validation to name). */
+  private static JsonObject object(JsonObject json, String field) {
+    if (json.getValue(field) instanceof JsonObject o) {
+      return o;
+    }
+    JsonObject o = new JsonObject();
+    if (!json.containsKey(field)) {
+      json.put(field, o);
+    }
+    return o;
   }
 
   private Path runFolder() {
