@@ -47,11 +47,14 @@ import picocli.CommandLine.Option;
         "against echo nodes, checks every echo, measures latency from the",
         "intended send time, and reports. Flags override the JSON config file;",
         "every field has a default (see README).",
-        "Exit codes: 0 clean, 1 could not run, 2 config error, 3 echo errors found."})
+        "Exit codes: 0 clean, 1 could not run, 2 config error, 3 echo errors found,",
+        "4 a threshold failed."})
 final class SimulateCommand implements Callable<Integer> {
 
   /** Exit code when the run found lost, duplicated, reordered or mismatched echoes. */
   static final int ECHO_ERRORS = 3;
+  /** Exit code when a threshold of {@code $.thresholds} failed. */
+  static final int THRESHOLDS_FAILED = 4;
 
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file")
   Path config;
@@ -189,7 +192,7 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalStateException shuttingDown) {
       // the hook is already running: it returns now that the report is out
     }
-    return report.echoErrors() > 0 ? ECHO_ERRORS : 0;
+    return report.echoErrors() > 0 ? ECHO_ERRORS : report.thresholdsPassed() ? 0 : THRESHOLDS_FAILED;
   }
 
   /** Leaves the cluster view first (so the others take over this share), then closes. */

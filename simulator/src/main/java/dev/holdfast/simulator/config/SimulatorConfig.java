@@ -73,6 +73,7 @@ public final class SimulatorConfig {
   private Long seed;
   private ReportOptions report = new ReportOptions();
   private ClusterSettings cluster = new ClusterSettings();
+  private ThresholdOptions thresholds = new ThresholdOptions();
 
   /** Reads a simulator config; fields left out take their defaults, unknown fields are errors. */
   public static SimulatorConfig fromJson(JsonObject json) {
@@ -108,6 +109,7 @@ public final class SimulatorConfig {
     c.seed = r.has("seed") ? r.longInteger("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : null;
     c.report = ReportOptions.read(r.object("report"));
     c.cluster = ClusterSettings.read(r.object("cluster"));
+    c.thresholds = ThresholdOptions.read(r.object("thresholds"));
     r.finish();
     CrossFieldChecks.check(c, r);
     return c;
@@ -156,7 +158,13 @@ public final class SimulatorConfig {
         .put("report", report.toJson())
         .put("cluster", new JsonObject().put("enabled", cluster.enabled()).put("config", cluster.config())
             .put("name", cluster.name()).put("publishInterval", Durations.format(cluster.publishInterval()))
-            .put("ttlIntervals", cluster.ttlIntervals()));
+            .put("ttlIntervals", cluster.ttlIntervals()))
+        .put("thresholds", thresholds.toJson());
+  }
+
+  /** Pass/fail thresholds of the run ({@code $.thresholds}); the verdict follows them. */
+  public ThresholdOptions thresholds() {
+    return thresholds;
   }
 
   /** This simulator node's id in the cluster and in metrics. Default: hostname-pid-sim. */

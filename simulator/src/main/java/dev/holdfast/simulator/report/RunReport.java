@@ -163,6 +163,7 @@ public final class RunReport {
             .put("countsAgree", osAgrees && clusterAgrees)
             .put("ok", echoErrors == 0 && held && osAgrees && clusterAgrees))
         .put("timeline", timeline);
+    Thresholds.applyTo(json, c.thresholds());
     return new RunReport(json);
   }
 
@@ -185,6 +186,11 @@ public final class RunReport {
   /** Lost, duplicated, reordered and mismatched messages: the run's echo errors. */
   public long echoErrors() {
     return json.getJsonObject("verdict").getLong("echoErrors");
+  }
+
+  /** Whether every threshold of {@code $.thresholds} passed. */
+  public boolean thresholdsPassed() {
+    return json.getJsonObject("verdict").getBoolean("thresholdsPassed", true);
   }
 
   /** The report as text, for the terminal. */
@@ -249,10 +255,12 @@ public final class RunReport {
     line(b, "  errors     %s", errs.length() == 0 ? " none" : errs.toString());
     line(b, "  counts      simulator %d, os %s, cluster %s: %s", counts.getLong("simulator"), unknown(counts.getLong("os")),
         unknown(counts.getLong("cluster")), counts.getBoolean("agree") ? "agree" : "DRIFT");
+    b.append(Thresholds.toText(json));
     line(b, "  verdict     %s", verdict.getBoolean("ok") ? "OK"
         : (verdict.getLong("echoErrors") > 0 ? "ECHO ERRORS " + verdict.getLong("echoErrors") + "; " : "")
         + (verdict.getBoolean("populationHeld") ? "" : "population not held; ")
-        + (verdict.getBoolean("countsAgree") ? "" : "counts drift"));
+        + (verdict.getBoolean("countsAgree") ? "" : "counts drift; ")
+        + (verdict.getBoolean("thresholdsPassed", true) ? "" : "thresholds failed"));
     return b.toString();
   }
 

@@ -33,7 +33,9 @@ class ConfigRoundTripTest {
        "adminHost": "127.0.0.9", "adminPort": 9999, "openFileReserve": 750,
        "nodeStatusUrls": ["http://127.0.0.1:9090/status"], "seed": 42,
        "report": {"json": "r.json", "text": "r.txt", "html": "r.html"},
-       "cluster": {"enabled": true, "config": "members", "name": "other", "publishInterval": "2s", "ttlIntervals": 5}}""";
+       "cluster": {"enabled": true, "config": "members", "name": "other", "publishInterval": "2s", "ttlIntervals": 5},
+       "thresholds": {"heldFraction": 0.9, "churnRatioMin": 0.7, "churnRatioMax": 1.5, "churnMinCloses": 20,
+                      "echoP99AfterRamp": "750ms", "handshakeErrorRate": 0.02, "unexplainedLosses": 3}}""";
   /** The rest: listed targets, and the cluster off. */
   private static final String STANDALONE = """
       {"targets": ["ws://127.0.0.1:8081/ws", "ws://127.0.0.1:8082/ws"], "cluster": {"enabled": false}}""";

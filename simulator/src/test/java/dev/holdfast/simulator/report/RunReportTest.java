@@ -130,8 +130,8 @@ class RunReportTest {
         .isEqualTo(2000);
     assertThat(Files.readString(dir.resolve("r.txt"))).startsWith("holdfast simulate report");
     String html = Files.readString(dir.resolve("sub/r.html"));
-    assertThat(html).contains("<svg").contains("<polyline").contains("Held connections").contains("Churn closes");
-    assertThat(html.split("<svg", -1)).hasSize(4);
+    assertThat(html).contains("uPlot").contains("Held connections").contains("Opens and closes").contains("Thresholds")
+        .contains("data-plots=\"5\"").doesNotContain("<script src");
   }
 
   @Test
