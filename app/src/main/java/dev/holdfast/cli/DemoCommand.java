@@ -7,6 +7,7 @@ import dev.holdfast.demo.ChurnRate;
 import dev.holdfast.demo.DemoPlan;
 import dev.holdfast.demo.DemoReport;
 import dev.holdfast.demo.DemoRun;
+import dev.holdfast.observe.PrometheusRun;
 import dev.holdfast.demo.DemoSettings;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import io.vertx.core.json.JsonObject;
@@ -66,6 +67,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "How long the population is held, ramp included (default: the config's, else " + DEFAULT_DURATION + ")")
   String duration;
 
+  @Option(names = "--prometheus",
+      description = "Also start a Prometheus (Debian's prometheus package) scraping every process each second, and print its URL; it stops with the demo")
+  boolean prometheus;
+
   @Option(names = "--config", paramLabel = "FILE", description = "A simulator JSON config (as for simulate --config)")
   Path config;
 
@@ -124,7 +129,12 @@ final class DemoCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return Cli.configError("demo", e);
     }
-    DemoRun run = new DemoRun(settings, plan, System.out);
+    if (prometheus && !java.nio.file.Files.isExecutable(PrometheusRun.DEFAULT_BINARY)) {
+      System.err.println("holdfast demo: --prometheus needs " + PrometheusRun.DEFAULT_BINARY
+          + ": install it with `bin/install-test-deps prometheus` (or apt-get install prometheus)");
+      return Holdfast.USAGE;
+    }
+    DemoRun run = new DemoRun(settings, plan, System.out).withPrometheus(prometheus);
     CountDownLatch reported = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       // Ctrl-C: end the run now; the report is written and the children stopped before the JVM exits

@@ -1,5 +1,7 @@
 package dev.holdfast.demo;
 
+import dev.holdfast.observe.PrometheusRun;
+import java.net.URI;
 import dev.holdfast.config.Durations;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +40,8 @@ public final class DemoRun {
   private final AtomicReference<String> stopReason = new AtomicReference<>();
   private final StatusClient client = new StatusClient();
   private final List<JsonObject> deaths = new ArrayList<>();
+  private boolean prometheus;
+  private PrometheusRun scraper;
 
   public DemoRun(DemoSettings settings, DemoPlan plan, PrintStream out) {
     this.settings = settings;
@@ -70,6 +74,15 @@ public final class DemoRun {
     return j;
   }
 
+  /**
+   * Also starts a Prometheus ({@link PrometheusRun}) scraping every child each second, once the
+   * children are up, and stops it with the demo.
+   */
+  public DemoRun withPrometheus(boolean on) {
+    this.prometheus = on;
+    return this;
+  }
+
   /** Runs the demo to its report; returns the report (null if none could be made). */
   public DemoReport run() throws IOException, InterruptedException {
     Files.createDirectories(settings.outDir());
@@ -83,6 +96,9 @@ public final class DemoRun {
           clusterName, plan.perNode(), plan.perSimulator(), settings.outDir());
       List<Child> nodes = startNodes(children);
       List<Child> sims = nodes == null ? List.of() : startSimulators(children);
+      if (prometheus && sims != null && deaths.isEmpty()) {
+        scraper = startPrometheus(children.all());
+      }
       List<DemoSample> timeline = new ArrayList<>();
       FleetSampler sampler = null;
       if (nodes != null && sims != null && deaths.isEmpty()) {
@@ -116,6 +132,24 @@ public final class DemoRun {
       out.print(report.toText());
       written.forEach(p -> out.println("  report written: " + p));
       return report;
+    } finally {
+      if (scraper != null) {
+        scraper.close();
+      }
+    }
+  }
+
+  private PrometheusRun startPrometheus(List<Child> all) throws InterruptedException {
+    List<PrometheusRun.Target> targets = all.stream().map(c -> new PrometheusRun.Target(c.role().label(), c.name(),
+        URI.create(c.adminUrl()).getAuthority(), clusterName)).toList();
+    try {
+      PrometheusRun p = PrometheusRun.start(targets, settings.outDir().resolve("prometheus"), Duration.ofSeconds(1));
+      out.printf("  prometheus %s scraping %d processes every second (pid %d; graph: %s/graph); it stops with the demo%n",
+          p.url(), targets.size(), p.pid(), p.url());
+      return p;
+    } catch (IOException e) {
+      out.println("  prometheus did not start: " + e.getMessage());
+      return null;
     }
   }
 

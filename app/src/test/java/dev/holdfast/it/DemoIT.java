@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +43,9 @@ class DemoIT {
     Path config = out.resolveSibling(out.getFileName() + "-sim.json");
     // speed is measured in bench/, never asserted here: a shared CI machine's latency does not fail the run
     Files.writeString(config, "{\"thresholds\": {\"echoP99AfterRamp\": \"1h\"}}");
+    TestDeps.require("prometheus");
     try (HoldfastProcess demo = HoldfastProcess.start("demo", "--nodes", "2", "--simulators", "1", "--connections", "2000",
-        "--duration", "20s", "--config", config.toString(), "--out", out.toString())) {
+        "--duration", "20s", "--config", config.toString(), "--out", out.toString(), "--prometheus")) {
       exit = demo.waitFor(Duration.ofSeconds(240));
       output = demo.output();
     }
@@ -122,6 +124,30 @@ class DemoIT {
       pids.add(children.getJsonObject(i).getLong("pid"));
     }
     return pids;
+  }
+
+  @Test
+  void withPrometheusItScrapesEveryChildAndStopsItAfterwards() throws Exception {
+    assertThat(exit).as(output).isZero();
+    Matcher m = Pattern.compile("prometheus (http://127\\.0\\.0\\.1:\\d+) scraping 3 processes every second \\(pid (\\d+)")
+        .matcher(output);
+    assertThat(m.find()).as(output).isTrue();
+    // its targets are the demo's children, by admin port, labelled with the demo's cluster
+    JsonArray targets = new JsonArray(Files.readString(out.resolve("prometheus/targets/holdfast.json")));
+    JsonArray children = new JsonArray(Files.readString(out.resolve("children.json")));
+    String cluster = new JsonObject(Files.readString(out.resolve("report.json"))).getJsonObject("demo").getString("cluster");
+    assertThat(targets).hasSize(children.size());
+    for (int i = 0; i < children.size(); i++) {
+      JsonObject child = children.getJsonObject(i);
+      String hostPort = URI.create(child.getString("adminUrl")).getAuthority();
+      assertThat(targets.stream().map(JsonObject.class::cast)
+          .filter(t -> t.getJsonArray("targets").contains(hostPort))
+          .map(t -> t.getJsonObject("labels"))
+          .filter(l -> l.getString("node").equals(child.getString("name")) && l.getString("cluster").equals(cluster)
+              && l.getString("role").equals(child.getString("role"))))
+          .as("a target for " + child).hasSize(1);
+    }
+    assertGone(List.of(Long.parseLong(m.group(2))));
   }
 
   static void assertGone(List<Long> pids) {
