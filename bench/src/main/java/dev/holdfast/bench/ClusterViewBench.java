@@ -49,6 +49,11 @@ final class ClusterViewBench {
 
   static void main(String[] args) throws Exception {
     Flags f = Flags.parse("cluster-view", args, Set.of());
+    String replot = f.string("replot", "", "a cluster-view JSON report to redraw the curves of, without a run");
+    if (!replot.isEmpty()) {
+      replot(Path.of(replot));
+      return;
+    }
     List<Integer> ns = Arrays.stream(f.string("n", "10,100,300,1000", "publisher counts").split(","))
         .map(String::trim).map(Integer::parseInt).toList();
     List<String> designs = List.of(f.string("designs", "all-read,summary", "designs to run").split(","));
@@ -84,14 +89,38 @@ final class ClusterViewBench {
     Path base = outDir.resolve("cluster-view-" + stamp);
     Files.writeString(Path.of(base + ".json"), report.encodePrettily());
     Files.writeString(Path.of(base + ".md"), markdown(report, points));
+    plot(base, points, designs, ns, members, interval);
+    System.out.println("wrote " + base + ".{json,md} and -exact.svg, -cpu.svg, -reads.svg");
+  }
+
+  /** The curves: share of views exact (what binds), CPU per member, reads cluster-wide. */
+  static void plot(Path base, List<Point> points, List<String> designs, List<Integer> ns, int members, Duration interval)
+      throws java.io.IOException {
     List<String> groups = ns.stream().map(n -> "N = " + n).toList();
+    Files.writeString(Path.of(base + "-exact.svg"), BarChart.svg(
+        "Cluster view: views exact (all nodes, the right total), worst interval", "% of views", groups, designs,
+        matrix(points, designs, ns, p -> 100 * p.viewsCorrectFraction())));
     Files.writeString(Path.of(base + "-cpu.svg"), BarChart.svg(
         "Cluster view: CPU per Hazelcast member (" + members + " members, interval " + interval.toMillis() + " ms)",
         "cores", groups, designs, matrix(points, designs, ns, Point::cpuCoresPerMember)));
     Files.writeString(Path.of(base + "-reads.svg"), BarChart.svg(
         "Cluster view: snapshot reads per interval, cluster-wide", "reads", groups, designs,
         matrix(points, designs, ns, Point::readsPerInterval)));
-    System.out.println("wrote " + base + ".{json,md} and -cpu.svg, -reads.svg");
+  }
+
+  /** {@code cluster-view --replot FILE.json}: redraws a report's curves from its JSON, without a run. */
+  static void replot(Path json) throws java.io.IOException {
+    JsonObject r = new JsonObject(Files.readString(json));
+    List<Point> points = r.getJsonArray("points").stream().map(JsonObject.class::cast).map(p -> new Point(
+        p.getString("design"), p.getInteger("publishers"), p.getInteger("members"), p.getDouble("mapWritesPerInterval"),
+        p.getDouble("snapshotReadsPerInterval"), p.getDouble("cpuCoresPerMember"), p.getDouble("heapUsedMiBMax"),
+        p.getDouble("stalenessMaxIntervals"), p.getDouble("viewsCorrectFraction"), p.getInteger("intervalsMeasured"),
+        p.getBoolean("allPublishersStarted"))).toList();
+    List<String> designs = points.stream().map(Point::design).distinct().toList();
+    List<Integer> ns = points.stream().map(Point::publishers).distinct().sorted().toList();
+    String name = json.toString().replaceAll("\\.json$", "");
+    plot(Path.of(name), points, designs, ns, r.getInteger("membersPerRun"), Duration.ofMillis(r.getLong("publishIntervalMs")));
+    System.out.println("wrote " + name + "-exact.svg, -cpu.svg, -reads.svg");
   }
 
   private static double[][] matrix(List<Point> points, List<String> designs, List<Integer> ns,

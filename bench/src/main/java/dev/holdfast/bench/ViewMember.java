@@ -8,6 +8,7 @@ import dev.holdfast.cluster.ClusterView;
 import dev.holdfast.cluster.NodeSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -15,8 +16,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One real Hazelcast member of the cluster-view benchmark, hosting many simulated publishers.
@@ -43,7 +44,6 @@ final class ViewMember {
   private final List<ClusterView> views = new ArrayList<>();
   private final List<SimpleMeterRegistry> viewMeters = new ArrayList<>();
   private final List<ClusterSummary.Totals> summaryViews = new ArrayList<>();
-  private final AtomicLong summaryPublishes = new AtomicLong();
   private ClusterSummary summary;
   private AsyncMap<String, String> snapshots;
   private final List<Long> timers = new ArrayList<>();
@@ -107,13 +107,15 @@ final class ViewMember {
       summary.open().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       snapshots = join.vertx().sharedData().<String, String>getAsyncMap(ClusterView.MAP)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      timers.add(join.vertx().setPeriodic(interval.toMillis(), id -> summary.summarizeIfOldest()));
+      synchronized (timers) {
+        timers.add(join.vertx().setPeriodic(interval.toMillis(), id -> summary.summarizeIfOldest()));
+      }
     }
     List<Future<?>> started = new ArrayList<>();
     for (int k = 0; k < count; k++) {
       int i = first + k;
       long phase = Math.max(1, interval.toMillis() * k / Math.max(1, count));
-      io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+      Promise<Void> p = Promise.promise();
       started.add(p.future());
       join.vertx().setTimer(phase, t -> startPublisher(i).onComplete(p));
     }
@@ -148,7 +150,6 @@ final class ViewMember {
       // the same write a node's ClusterView makes: its snapshot, in the same map, with the same time-to-live
       NodeSnapshot mine = new NodeSnapshot(base.nodeId(), memberId, base.role(), base.wsUrl(), base.held(),
           base.opened(), base.closed(), base.rejected(), base.osEstablished(), System.currentTimeMillis());
-      summaryPublishes.incrementAndGet();
       snapshots.put(mine.nodeId(), mine.toJson().encode(), interval.toMillis() * ttlIntervals)
           .compose(v -> summary.read())
           .onSuccess(t -> {
@@ -264,7 +265,7 @@ final class ViewMember {
    * JSON sample per interval on stdout for S intervals, then leaves.
    */
   static void main(String[] args) throws Exception {
-    Flags f = Flags.parse("cluster-view-member", args, java.util.Set.of());
+    Flags f = Flags.parse("cluster-view-member", args, Set.of());
     String cluster = f.string("cluster", "cluster-view-bench", "Hazelcast cluster name");
     String design = f.string("design", "all-read", "all-read or summary");
     int first = f.integer("first", 0, "index of this member's first publisher");

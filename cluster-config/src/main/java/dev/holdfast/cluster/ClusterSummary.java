@@ -1,6 +1,7 @@
 package dev.holdfast.cluster;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -30,7 +31,7 @@ public final class ClusterSummary {
   private static final String KEY = "totals";
 
   private final HazelcastClusterManager manager;
-  private final io.vertx.core.Vertx vertx;
+  private final Vertx vertx;
   private final long ttlMillis;
   private final AtomicLong snapshotsRead = new AtomicLong();
   private final AtomicLong summariesWritten = new AtomicLong();
