@@ -25,10 +25,11 @@ import picocli.CommandLine.Spec;
  * population needs, which resource binds each, and every cost and assumption with its source.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = {"Sizes a fleet for a target population, churn and echo interval from measured",
-        "costs: echo nodes, simulator nodes, Hazelcast clusters (cells), what binds each,",
-        "and every assumption with its source. Costs: --report FILE, else the ones measured",
-        "on this project's machine (bench/results, ops/measure). Exit 2 on bad flags."})
+    description = {"Sizes a fleet for a target population, churn and echo interval from",
+        "measured costs: echo nodes, simulator nodes, Hazelcast clusters (cells),",
+        "what binds each, and every assumption with its source. Costs: --report FILE,",
+        "else those measured on this project's machine (bench/results, ops/measure).",
+        "Exit 2 on bad flags."})
 final class PlanCommand implements Callable<Integer> {
 
   @Spec
@@ -97,8 +98,8 @@ final class PlanCommand implements Callable<Integer> {
     if (connections < 1) {
       throw bad("--connections", Long.toString(connections), "a positive number, such as 400000000");
     }
-    if (!(churn >= 0 && churn <= 10)) {
-      throw bad("--churn", Double.toString(churn), "a fraction from 0 to 10, such as 0.2 for 20%");
+    if (!(churn >= 0 && churn <= 1)) {
+      throw bad("--churn", Double.toString(churn), "a fraction from 0 to 1 per churn period, such as 0.2 for 20%");
     }
     if (!(headroom >= 0 && headroom < 0.95)) {
       throw bad("--headroom", Double.toString(headroom), "a fraction from 0 to 0.95, such as 0.3 for 30%");
