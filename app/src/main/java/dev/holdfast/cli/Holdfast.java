@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code holdfast} command line: one fat jar, a subcommand per role. */
 @Command(name = "holdfast", mixinStandardHelpOptions = true, version = "holdfast 0.1.0",
     description = "Holds very large numbers of open WebSockets across a cluster, and proves it.",
-    subcommands = {NodeCommand.class, SimulateCommand.class, DemoCommand.class, PreflightCommand.class,
+    subcommands = {NodeCommand.class, SimulateCommand.class, DemoCommand.class, PreflightCommand.class, PlanCommand.class,
         CommandLine.HelpCommand.class})
 public final class Holdfast {
 

@@ -28,6 +28,8 @@ public final class Bench {
       case "vertx-echo" -> VertxEchoServer.main(rest);
       case "drive" -> LoadDriver.main(rest);
       case "lean-node" -> LeanNodeBench.main(rest);
+      case "cluster-view" -> ClusterViewBench.main(rest);
+      case "cluster-view-member" -> ViewMember.main(rest);
       default -> {
         System.out.println("""
             usage: java -jar holdfast-bench.jar ROLE [flags]
@@ -35,6 +37,7 @@ public final class Bench {
               netty-echo  plain-Netty WebSocket echo baseline   (--port P --threads N)
               vertx-echo  stock Vert.x WebSocket echo baseline  (--port P --threads N)
               drive       the load driver                       (--port P --connections C ..., see --help)
+              cluster-view  the cluster view at N simulated nodes across a few Hazelcast members (--n 10,100,300,1000)
             Run a role with --help for its flags.""");
         System.exit(role.equals("help") || role.equals("--help") ? 0 : 2);
       }
