@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param perSimulator connections a simulator holds (rounded up)
  * @param sourceAddresses per simulator, the 127.0.0.x addresses it connects from
  * @param rampPerSecond handshakes per second fleet-wide: the ramp, and at least three times the churn's reopens
- * @param nodeStatusEverySeconds how often each node's {@code /status} is read (it reads the kernel's socket table fresh)
+ * @param nodeStatusEverySeconds how often each node's {@code /status} is read (it counts the kernel's view of the node's sockets afresh)
  */
 public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
     List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds) {
@@ -32,7 +32,11 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
   static final double PORT_USE = 0.8;
   /** 127.0.0.2 .. 127.0.0.254 (127.0.0.1 is the nodes' address). */
   static final int MAX_SOURCE_ADDRESSES = 253;
-  /** One node's {@code /status} read per second is cheap up to this many sockets on the machine. */
+  /**
+   * One node's {@code /status} read per second is cheap up to this many of its own sockets: its kernel
+   * count costs about 3 µs of CPU per own socket (bench/results/kernel-count-2026-12-01-0946.md: 44 ms
+   * for 15,000), so 20,000 is about 6% of a core per node.
+   */
   static final long STATUS_SOCKETS_PER_SECOND = 20_000;
 
   /** The machine's figures the plan depends on. */
@@ -119,8 +123,8 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
       addresses.add(List.copyOf(mine));
     }
     double ramp = rampPerSecond(connections, churnPerSecond);
-    // both ends of every connection are in this machine's socket table, which each node's /status reads whole
-    int statusEvery = (int) Math.max(1, ceilDiv(2 * connections, STATUS_SOCKETS_PER_SECOND));
+    // each node's /status counts the kernel's view of its own sockets afresh: a cost in its own sockets
+    int statusEvery = (int) Math.max(1, ceilDiv(ceilDiv(connections, nodes), STATUS_SOCKETS_PER_SECOND));
     return new DemoPlan(nodes, simulators, connections, ceilDiv(connections, nodes), perSimulator, List.copyOf(addresses),
         ramp, statusEvery);
   }

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Reads every child's admin port once a second and turns what they say into {@link DemoSample}s:
  * the simulators' {@code /status} and error counts every time, the nodes' {@code /status} every
- * {@link DemoPlan#nodeStatusEverySeconds()} (it reads the kernel's socket table), and a probe
+ * {@link DemoPlan#nodeStatusEverySeconds()} (it counts the node's sockets in the kernel afresh), and a probe
  * handshake to each node while the hold lasts. Not thread-safe: the demo's loop calls it.
  */
 final class FleetSampler {

@@ -49,7 +49,7 @@ final class SimulatorMetrics {
           .register(registry);
     }
     Gauge.builder("holdfast.sim.os.established.connections", node, SimulatorNode::osEstablished)
-        .description("Established TCP sockets to the target ports, as the kernel counts them (/proc/net/tcp*); -1 unknown")
+        .description("Established TCP sockets to the target ports, as the kernel counts them (this process's own descriptors and their TCP state; /proc/net/tcp* where that fails); -1 unknown")
         .register(registry);
     Gauge.builder("holdfast.sim.cluster.held", node, SimulatorNode::clusterHeld)
         .description("Connections the target servers say they hold; -1 unknown")
