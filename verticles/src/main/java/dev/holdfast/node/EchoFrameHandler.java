@@ -39,6 +39,7 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
 
   private static final int NO_STATUS = 1005;
   private static final int ABNORMAL = 1006;
+  private static final int FIRST_UNDEFINED_CODE = 5000;
 
   private final int maxMessageBytes;
   private final ConnectionLedger ledger;
@@ -107,6 +108,12 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     int status = close.statusCode();
+    if (status >= FIRST_UNDEFINED_CODE) {
+      // the decoder checks the reserved ranges below 3000; past 4999 no code is defined (RFC 6455, 7.4.2)
+      close.release();
+      closeWith(ctx.channel(), WebSocketCloseStatus.PROTOCOL_ERROR.code(), "invalid close code " + status, true);
+      return;
+    }
     code.set(status < 0 ? NO_STATUS : status);
     ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE); // echo the client's code back
   }

@@ -22,15 +22,16 @@ import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Decides on each HTTP request to the WebSocket port: refuses it (404, 400, or 503 with
- * Retry-After when the node is full or draining) or upgrades it, then hands the connection to the
+ * Decides on each HTTP request to the WebSocket port: refuses it (the status {@link HandshakeCheck}
+ * names, or 503 with Retry-After when the node is full or draining) or upgrades it, then hands the connection to the
  * shared {@link EchoFrameHandler}. Shared by every connection of one echo verticle instance; after
  * the upgrade nothing of this handler or of the HTTP codec stays with the connection.
  */
 @Sharable
 final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 
-  private final String path;
+  private final HandshakeCheck check;
+  private final TextStreamValidator textStream;
   private final String retryAfterSeconds;
   private final WebSocketServerHandshakerFactory handshakers;
   private final Admission admission;
@@ -40,7 +41,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 
   UpgradeHandler(NodeConfig config, Admission admission, ConnectionLedger ledger, HeldChannels held,
       EchoFrameHandler echo) {
-    this.path = config.path();
+    this.check = new HandshakeCheck(config.path());
+    // with per-message deflate the wire carries compressed bytes: validate after inflation instead
+    this.textStream = config.compression() ? null : new TextStreamValidator();
     this.retryAfterSeconds = Long.toString(Math.max(1, (config.retryAfter().toMillis() + 999) / 1000));
     WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(config.maxFrameBytes())
@@ -69,18 +72,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void upgradeOrRefuse(ChannelHandlerContext ctx, FullHttpRequest req) {
-    if (!req.decoderResult().isSuccess()) {
-      refuse(ctx, HttpResponseStatus.BAD_REQUEST, Rejection.BAD_REQUEST, "malformed HTTP request");
-      return;
-    }
-    String uri = req.uri();
-    int q = uri.indexOf('?');
-    if (!(q < 0 ? uri : uri.substring(0, q)).equals(path)) {
-      refuse(ctx, HttpResponseStatus.NOT_FOUND, Rejection.NOT_FOUND, "the WebSocket endpoint is " + path);
-      return;
-    }
-    if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-      refuse(ctx, HttpResponseStatus.BAD_REQUEST, Rejection.BAD_REQUEST, "expected a WebSocket upgrade");
+    HandshakeCheck.Refusal bad = check.check(req);
+    if (bad != null) {
+      refuse(ctx, bad.status(), bad.reason(), bad.why(), bad.headerName(), bad.headerValue());
       return;
     }
     if (admission.draining()) {
@@ -93,10 +87,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     WebSocketServerHandshaker handshaker = handshakers.newHandshaker(req);
-    if (handshaker == null) {
-      ledger.onRejected(Rejection.BAD_REQUEST);
-      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
-          .addListener(ChannelFutureListener.CLOSE);
+    if (handshaker == null) { // HandshakeCheck lets only version 13 through, which the factory speaks
+      refuse(ctx, HttpResponseStatus.UPGRADE_REQUIRED, Rejection.BAD_REQUEST, "unsupported WebSocket version",
+          HttpHeaderNames.SEC_WEBSOCKET_VERSION.toString(), HandshakeCheck.VERSION);
       return;
     }
     // The handshaker swaps the HTTP codec for the WebSocket codec; this handler then gives way to
@@ -104,12 +97,21 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     handshaker.handshake(ctx.channel(), req).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     ChannelPipeline p = ctx.pipeline();
     p.replace(this, EchoFrameHandler.NAME, echo);
-    p.addBefore(EchoFrameHandler.NAME, "utf8", new Utf8FrameValidator(false));
+    if (textStream != null) {
+      p.addBefore("wsdecoder", TextStreamValidator.NAME, textStream); // sees the raw bytes, so fails fast
+    } else {
+      p.addBefore(EchoFrameHandler.NAME, "utf8", new Utf8FrameValidator(false)); // after inflation
+    }
     held.add(ctx.channel());
     ledger.onOpened();
   }
 
   private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, Rejection reason, String why) {
+    refuse(ctx, status, reason, why, null, null);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, Rejection reason, String why,
+      String headerName, String headerValue) {
     ledger.onRejected(reason);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.copiedBuffer(why + "\n", CharsetUtil.UTF_8));
@@ -119,6 +121,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
       res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+    }
+    if (headerName != null) {
+      res.headers().set(headerName, headerValue);
     }
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }

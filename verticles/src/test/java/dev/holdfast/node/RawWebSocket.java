@@ -78,6 +78,17 @@ final class RawWebSocket implements AutoCloseable {
    * a broken or hostile client would send.
    */
   void sendFrame(int firstByte, boolean masked, byte[] payload) throws IOException {
+    sendBytes(frame(firstByte, masked, payload));
+  }
+
+  /** Sends these bytes as they are: part of a frame, or several. */
+  void sendBytes(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** The wire bytes of one frame with this exact first byte, masked or not. */
+  static byte[] frame(int firstByte, boolean masked, byte[] payload) {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.write(firstByte);
     int maskBit = masked ? 0x80 : 0;
@@ -96,13 +107,12 @@ final class RawWebSocket implements AutoCloseable {
     byte[] mask = new byte[4];
     if (masked) {
       ThreadLocalRandom.current().nextBytes(mask);
-      f.write(mask);
+      f.write(mask, 0, 4);
     }
     for (int i = 0; i < payload.length; i++) {
       f.write(payload[i] ^ mask[i & 3]);
     }
-    out.write(f.toByteArray());
-    out.flush();
+    return f.toByteArray();
   }
 
   /** Reads one (unmasked, server-sent) frame. */
