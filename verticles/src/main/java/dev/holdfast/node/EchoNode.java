@@ -137,6 +137,7 @@ public final class EchoNode {
         vertx.setPeriodic(config.osCountInterval().toMillis(), id -> sampleOs());
       }
       return AdminServer.start(vertx, config.adminHost(), config.adminPort(), registry, () -> ready, router -> {
+        AdminToken.protect(router, config.adminToken()); // before every route: it is given order -1
         router.get("/status").handler(rc -> Future.fromCompletionStage(countOs(), vertx.getOrCreateContext())
             .onSuccess(os -> AdminServer.json(rc, 200, status(os)))
             .onFailure(rc::fail));

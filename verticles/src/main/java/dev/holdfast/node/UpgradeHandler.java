@@ -18,7 +18,15 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.CharsetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -31,6 +39,10 @@ import io.netty.util.ReferenceCountUtil;
 final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 
   private final HandshakeCheck check;
+  private final Set<String> origins;
+  private final HandshakeToken tokens;
+  private final String tokenParameter;
+  private final AddressCap addressCap;
   private final TextStreamValidator textStream;
   private final String retryAfterSeconds;
   private final WebSocketServerHandshakerFactory handshakers;
@@ -38,10 +50,18 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
   private final ConnectionLedger ledger;
   private final HeldChannels held;
   private final EchoFrameHandler echo;
+  private final ConnectionSweep sweep;
 
   UpgradeHandler(NodeConfig config, Admission admission, ConnectionLedger ledger, HeldChannels held,
-      EchoFrameHandler echo) {
+      ConnectionSweep sweep, EchoFrameHandler echo) {
+    this.sweep = sweep;
     this.check = new HandshakeCheck(config.path());
+    this.origins = config.allowedOrigins().stream().map(UpgradeHandler::lowerCase).collect(Collectors.toSet());
+    this.tokens = config.tokenSecret() == null ? null
+        : new HandshakeToken(config.tokenSecret().getBytes(StandardCharsets.UTF_8), config.tokenAudience());
+    this.tokenParameter = config.tokenQueryParameter();
+    this.addressCap = config.maxConnectionsPerAddress() == 0 ? null
+        : admission.addressCap(config.maxConnectionsPerAddress());
     // with per-message deflate the wire carries compressed bytes: validate after inflation instead
     this.textStream = config.compression() ? null : new TextStreamValidator();
     this.retryAfterSeconds = Long.toString(Math.max(1, (config.retryAfter().toMillis() + 999) / 1000));
@@ -77,6 +97,20 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, bad.status(), bad.reason(), bad.why(), bad.headerName(), bad.headerValue());
       return;
     }
+    if (!origins.isEmpty() && !origins.contains(lowerCase(req.headers().get(HttpHeaderNames.ORIGIN)))) {
+      refuse(ctx, HttpResponseStatus.FORBIDDEN, Rejection.ORIGIN, "origin not allowed");
+      return;
+    }
+    HandshakeToken.Claims claims = null;
+    if (tokens != null) {
+      try {
+        claims = tokens.verify(token(req), System.currentTimeMillis() / 1000);
+      } catch (HandshakeToken.Refused e) {
+        refuse(ctx, HttpResponseStatus.UNAUTHORIZED, Rejection.UNAUTHORIZED, e.getMessage(),
+            HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Bearer");
+        return;
+      }
+    }
     if (admission.draining()) {
       refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, Rejection.DRAINING, "node is draining");
       return;
@@ -84,6 +118,12 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     if (!admission.hasRoom()) {
       refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, Rejection.CAPACITY,
           "node holds its maximum of " + admission.maxConnections() + " connections");
+      return;
+    }
+    InetAddress address = addressCap == null ? null : ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    if (address != null && !addressCap.tryAcquire(address)) {
+      refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, Rejection.ADDRESS_CAP,
+          "this address holds its maximum of " + addressCap.maxPerAddress() + " connections");
       return;
     }
     WebSocketServerHandshaker handshaker = handshakers.newHandshaker(req);
@@ -103,7 +143,25 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
       p.addBefore(EchoFrameHandler.NAME, "utf8", new Utf8FrameValidator(false)); // after inflation
     }
     held.add(ctx.channel());
+    sweep.onUpgraded(ctx.channel());
+    if (claims != null) {
+      sweep.onAuthenticated(ctx.channel(), claims.expiresAt());
+    }
     ledger.onOpened();
+  }
+
+  /** The token from the query parameter, else from {@code Authorization: Bearer}; null when neither. */
+  private String token(FullHttpRequest req) {
+    List<String> fromQuery = new QueryStringDecoder(req.uri()).parameters().get(tokenParameter);
+    if (fromQuery != null && !fromQuery.isEmpty()) {
+      return fromQuery.get(0);
+    }
+    String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+  }
+
+  private static String lowerCase(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
   }
 
   private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, Rejection reason, String why) {
@@ -126,6 +184,12 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
       res.headers().set(headerName, headerValue);
     }
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    sweep.onHandshakeEnded(ctx.channel()); // refused or gone before the upgrade
+    ctx.fireChannelInactive();
   }
 
   @Override

@@ -8,8 +8,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,20 +22,33 @@ import java.util.concurrent.TimeUnit;
 final class ControlGroup {
 
   private final List<WebSocket> sockets = new ArrayList<>();
+  private final List<String> closes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ControlGroup() {
   }
 
   /** Opens {@code n} connections to the node's port with Vert.x's client. */
   static ControlGroup open(Vertx vertx, int port, int n) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
+    return open(vertx, port, n, "127.0.0.1", Map.of());
+  }
+
+  /** Opens {@code n} connections from source address {@code from}, each handshake with these headers. */
+  static ControlGroup open(Vertx vertx, int port, int n, String from, Map<String, String> headers) throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000)
+        .setLocalAddress(from));
     ControlGroup g = new ControlGroup();
     List<Future<WebSocket>> opening = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      opening.add(client.connect(port, "127.0.0.1", "/ws"));
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws");
+      headers.forEach(options::addHeader);
+      opening.add(client.connect(options));
     }
     for (Future<WebSocket> f : opening) {
-      g.sockets.add(f.await(20, TimeUnit.SECONDS));
+      WebSocket ws = f.await(20, TimeUnit.SECONDS);
+      int index = g.sockets.size();
+      ws.closeHandler(v -> g.closes.add(index + ": code " + ws.closeStatusCode() + " " + ws.closeReason()));
+      ws.exceptionHandler(e -> g.closes.add(index + ": " + e));
+      g.sockets.add(ws);
     }
     return g;
   }
@@ -47,7 +62,7 @@ final class ControlGroup {
     List<Future<String>> echoes = new ArrayList<>();
     for (int i = 0; i < sockets.size(); i++) {
       WebSocket ws = sockets.get(i);
-      assertThat(ws.isClosed()).as("control connection %d closed", i).isFalse();
+      assertThat(ws.isClosed()).as("control connection %d closed: %s", i, closes).isFalse();
       Promise<String> echo = Promise.promise();
       ws.textMessageHandler(echo::tryComplete);
       String text = "control " + i + " " + System.nanoTime();

@@ -35,6 +35,11 @@ final class RawWebSocket implements AutoCloseable {
   final String statusLine;
 
   RawWebSocket(int port, String path) throws IOException {
+    this(port, path, "");
+  }
+
+  /** Upgrades with these extra header lines (each ending in CRLF), such as an Origin or Authorization. */
+  RawWebSocket(int port, String path, String extraHeaders) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
@@ -42,7 +47,7 @@ final class RawWebSocket implements AutoCloseable {
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
     out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     statusLine = readLine();
