@@ -24,7 +24,11 @@ final class ControlGroup {
   private final List<WebSocket> sockets = new ArrayList<>();
   private final List<String> closes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private ControlGroup() {
+  /** Kept so it stays reachable: Vert.x 5 closes a client, and all its WebSockets, once it is garbage. */
+  private final WebSocketClient client;
+
+  private ControlGroup(WebSocketClient client) {
+    this.client = client;
   }
 
   /** Opens {@code n} connections to the node's port with Vert.x's client. */
@@ -36,7 +40,7 @@ final class ControlGroup {
   static ControlGroup open(Vertx vertx, int port, int n, String from, Map<String, String> headers) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000)
         .setLocalAddress(from));
-    ControlGroup g = new ControlGroup();
+    ControlGroup g = new ControlGroup(client);
     List<Future<WebSocket>> opening = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       WebSocketConnectOptions options = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws");
