@@ -127,7 +127,7 @@ public final class EchoNode {
     // The first instance binds the configured port (perhaps 0: then the OS picks); the rest join it.
     return deploy(config.port(), 1, reusePort).compose(v -> {
       port = verticles.get(0).boundPort();
-      wsUrl = "ws://" + config.urlHost() + ":" + port + config.path();
+      wsUrl = (config.tlsCertFile() != null ? "wss://" : "ws://") + config.urlHost() + ":" + port + config.path();
       return config.instances() > 1 ? deploy(port, config.instances() - 1, true) : Future.succeededFuture();
     }).compose(v -> {
       warnIfLoopsShared();

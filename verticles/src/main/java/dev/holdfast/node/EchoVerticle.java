@@ -45,6 +45,7 @@ public final class EchoVerticle extends VerticleBase {
   private Channel server;
   private EchoFrameHandler echo;
   private ConnectionSweep sweep;
+  private io.netty.util.concurrent.ScheduledFuture<?> tlsReload;
   private Promise<Void> drained;
 
   EchoVerticle(NodeConfig config, int port, boolean reusePort, Admission admission, ConnectionLedger ledger) {
@@ -64,6 +65,11 @@ public final class EchoVerticle extends VerticleBase {
     echo = new EchoFrameHandler(config, ledger, held, sweep, addressCap, this::onClosed);
     UpgradeHandler upgrade = new UpgradeHandler(config, admission, ledger, held, sweep, echo);
     ConnectionSweep deadlines = sweep;
+    TlsFiles tls = config.tlsCertFile() == null ? null : TlsFiles.load(config.tlsCertFile(), config.tlsKeyFile());
+    if (tls != null && !config.tlsReloadInterval().isZero()) {
+      long every = config.tlsReloadInterval().toMillis();
+      tlsReload = loop.scheduleAtFixedRate(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+    }
     boolean compression = config.compression();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop) // acceptor and connections both on this instance's own event loop
@@ -76,6 +82,9 @@ public final class EchoVerticle extends VerticleBase {
           @Override
           protected void initChannel(Channel ch) {
             deadlines.onAccepted(ch);
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            }
             ch.pipeline().addLast("http", new HttpServerCodec(HandshakeLimits.MAX_INITIAL_LINE_BYTES,
                 HandshakeLimits.MAX_HEADER_BYTES, HandshakeLimits.MAX_BODY_BYTES));
             ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HandshakeLimits.MAX_BODY_BYTES));
@@ -123,6 +132,9 @@ public final class EchoVerticle extends VerticleBase {
     loop.execute(() -> {
       drained = done;
       sweep.stop();
+      if (tlsReload != null) {
+        tlsReload.cancel(false);
+      }
       if (server != null) {
         server.close();
       }

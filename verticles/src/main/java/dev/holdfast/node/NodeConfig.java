@@ -63,6 +63,9 @@ public final class NodeConfig {
   /** The query parameter that may carry a client's token (else {@code Authorization: Bearer}). */
   public static final String DEFAULT_TOKEN_QUERY_PARAMETER = "access_token";
 
+  /** How often the TLS certificate and key files are checked for a renewal; 0 = never. */
+  public static final Duration DEFAULT_TLS_RELOAD_INTERVAL = Duration.ofMinutes(1);
+
   private String nodeId = RoleOptions.defaultNodeId(null);
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -92,6 +95,9 @@ public final class NodeConfig {
   private String tokenAudience;
   private String tokenQueryParameter = DEFAULT_TOKEN_QUERY_PARAMETER;
   private String adminToken;
+  private String tlsCertFile;
+  private String tlsKeyFile;
+  private Duration tlsReloadInterval = DEFAULT_TLS_RELOAD_INTERVAL;
 
   /** Reads a node config; fields left out take their defaults, unknown fields are errors. */
   public static NodeConfig fromJson(JsonObject json) {
@@ -156,6 +162,13 @@ public final class NodeConfig {
     c.tokenAudience = r.string("tokenAudience", null);
     c.tokenQueryParameter = r.string("tokenQueryParameter", c.tokenQueryParameter);
     c.adminToken = r.string("adminToken", null);
+    c.tlsCertFile = r.string("tlsCertFile", null);
+    c.tlsKeyFile = r.string("tlsKeyFile", null);
+    if ((c.tlsCertFile == null) != (c.tlsKeyFile == null)) {
+      throw new ConfigException(r.pathOf(c.tlsCertFile == null ? "tlsCertFile" : "tlsKeyFile"),
+          "is missing; TLS needs both tlsCertFile and tlsKeyFile (PEM), or neither");
+    }
+    c.tlsReloadInterval = offOrAtLeast100ms(r, "tlsReloadInterval", c.tlsReloadInterval, Duration.ofDays(1));
     c.cluster = ClusterSettings.read(r.object("cluster"));
     r.finish();
     return c;
@@ -416,6 +429,31 @@ public final class NodeConfig {
 
   public NodeConfig adminToken(String adminToken) {
     this.adminToken = adminToken;
+    return this;
+  }
+
+  /** The PEM certificate chain of the WebSocket port (wss://); null = plain ws://. */
+  public String tlsCertFile() {
+    return tlsCertFile;
+  }
+
+  /** The PEM (PKCS#8) private key of {@link #tlsCertFile}. */
+  public String tlsKeyFile() {
+    return tlsKeyFile;
+  }
+
+  public NodeConfig tls(String certFile, String keyFile) {
+    this.tlsCertFile = certFile;
+    this.tlsKeyFile = keyFile;
+    return this;
+  }
+
+  public Duration tlsReloadInterval() {
+    return tlsReloadInterval;
+  }
+
+  public NodeConfig tlsReloadInterval(Duration tlsReloadInterval) {
+    this.tlsReloadInterval = tlsReloadInterval;
     return this;
   }
 }

@@ -38,14 +38,19 @@ final class ControlGroup {
 
   /** Opens {@code n} connections from source address {@code from}, each handshake with these headers. */
   static ControlGroup open(Vertx vertx, int port, int n, String from, Map<String, String> headers) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000)
-        .setLocalAddress(from));
+    return open(vertx, new WebSocketClientOptions().setLocalAddress(from), port, n, headers);
+  }
+
+  /** Opens {@code n} connections with a client of these options (TLS, say), each handshake with these headers. */
+  static ControlGroup open(Vertx vertx, WebSocketClientOptions options, int port, int n, Map<String, String> headers)
+      throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions(options).setMaxConnections(10_000));
     ControlGroup g = new ControlGroup(client);
     List<Future<WebSocket>> opening = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws");
-      headers.forEach(options::addHeader);
-      opening.add(client.connect(options));
+      WebSocketConnectOptions connect = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/ws");
+      headers.forEach(connect::addHeader);
+      opening.add(client.connect(connect));
     }
     for (Future<WebSocket> f : opening) {
       WebSocket ws = f.await(20, TimeUnit.SECONDS);

@@ -41,6 +41,7 @@ class NodeConfigTest {
         .put("maxConnectionsPerAddress", 10).put("allowedOrigins", new JsonArray().add("https://a.example"))
         .put("tokenSecret", "k".repeat(32)).put("tokenAudience", "aud").put("tokenQueryParameter", "t")
         .put("adminToken", "admin")
+        .put("tlsCertFile", "node.crt").put("tlsKeyFile", "node.key").put("tlsReloadInterval", "10s")
         .put("cluster", new JsonObject().put("enabled", false).put("config", "multicast").put("name", "c1")
             .put("publishInterval", "500ms").put("ttlIntervals", 7));
   }
@@ -114,6 +115,12 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("tokenSecret", "k".repeat(32))
         .put("tokenSecretFile", key.toString())))
         .hasMessageStartingWith("$.tokenSecretFile: is not allowed beside tokenSecret");
+  }
+
+  @Test
+  void tlsNeedsBothFiles() {
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("tlsCertFile", "node.crt")))
+        .hasMessageStartingWith("$.tlsKeyFile: is missing; TLS needs both tlsCertFile and tlsKeyFile");
   }
 
   @Test
