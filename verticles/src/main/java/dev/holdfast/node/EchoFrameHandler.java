@@ -1,7 +1,10 @@
 package dev.holdfast.node;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -42,6 +45,8 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
   private static final int NO_STATUS = 1005;
   private static final int ABNORMAL = 1006;
   private static final int FIRST_UNDEFINED_CODE = 5000;
+  /** How long a failed connection is drained after its close frame before it is cut. */
+  static final long LINGER_MILLIS = 2000;
 
   private final int maxMessageBytes;
   private final ConnectionLedger ledger;
@@ -155,7 +160,26 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     var written = ch.writeAndFlush(new CloseWebSocketFrame(code, reason));
-    written.addListener(now ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    written.addListener(now ? (ChannelFutureListener) EchoFrameHandler::finishAfterCloseFrame
+        : ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+
+  /**
+   * Ends a connection the node failed, once its close frame is out: a FIN right after it, then
+   * whatever the client still sends is read and dropped until it closes, or for {@link #LINGER_MILLIS}
+   * at most. Closing at once would reset a connection with unread input (a client mid-way through a
+   * large frame), and the reset can destroy the close frame before the client reads it.
+   */
+  private static void finishAfterCloseFrame(ChannelFuture written) {
+    Channel ch = written.channel();
+    if (!written.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+      ch.close();
+      return;
+    }
+    duplex.shutdownOutput();
+    ch.config().setAutoRead(true); // the decoder and this handler drop everything after a close
+    // a timer only for a connection being failed, never for an idle one
+    ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /**
