@@ -13,6 +13,7 @@ final class Admission {
   private final ConnectionLedger[] ledgers;
   private final long maxConnections;
   private volatile boolean draining;
+  private AddressCap addressCap;
 
   Admission(ConnectionLedger[] ledgers, long maxConnections) {
     this.ledgers = ledgers;
@@ -25,6 +26,14 @@ final class Admission {
       held += l.held();
     }
     return held < maxConnections;
+  }
+
+  /** The node's one per-address cap, shared by every echo instance; created by the first to ask. */
+  synchronized AddressCap addressCap(int maxPerAddress) {
+    if (addressCap == null) {
+      addressCap = new AddressCap(maxPerAddress);
+    }
+    return addressCap;
   }
 
   long maxConnections() {

@@ -20,8 +20,16 @@ public final class ConnectionLedger {
     DRAINING,
     /** The request was for another path (HTTP 404). */
     NOT_FOUND,
-    /** Not a valid WebSocket upgrade (HTTP 400 or 426). */
-    BAD_REQUEST;
+    /** Not a valid WebSocket upgrade (HTTP 400, 405, 426, 431 or 505). */
+    BAD_REQUEST,
+    /** No complete upgrade request within the handshake timeout: closed without an answer. */
+    HANDSHAKE_TIMEOUT,
+    /** The Origin header is not on the allowlist (HTTP 403). */
+    ORIGIN,
+    /** No token, or a bad or expired one, when the node requires one (HTTP 401). */
+    UNAUTHORIZED,
+    /** The client's address holds its maximum number of connections (HTTP 503). */
+    ADDRESS_CAP;
 
     /** The metric label for this reason. */
     public String label() {

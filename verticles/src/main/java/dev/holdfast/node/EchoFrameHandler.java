@@ -1,10 +1,14 @@
 package dev.holdfast.node;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -17,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
@@ -39,14 +44,24 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
 
   private static final int NO_STATUS = 1005;
   private static final int ABNORMAL = 1006;
+  private static final int FIRST_UNDEFINED_CODE = 5000;
+  /** How long a failed connection is drained after its close frame before it is cut. */
+  static final long LINGER_MILLIS = 2000;
 
   private final int maxMessageBytes;
   private final ConnectionLedger ledger;
   private final HeldChannels held;
   private final Consumer<Channel> onClosed;
+  private final ConnectionSweep sweep;
+  private final long maxOutboundBytes;
+  private final AddressCap addressCap;
 
-  EchoFrameHandler(int maxMessageBytes, ConnectionLedger ledger, HeldChannels held, Consumer<Channel> onClosed) {
-    this.maxMessageBytes = maxMessageBytes;
+  EchoFrameHandler(NodeConfig config, ConnectionLedger ledger, HeldChannels held, ConnectionSweep sweep,
+      AddressCap addressCap, Consumer<Channel> onClosed) {
+    this.maxMessageBytes = config.maxMessageBytes();
+    this.maxOutboundBytes = config.maxOutboundBytes();
+    this.sweep = sweep;
+    this.addressCap = addressCap;
     this.ledger = ledger;
     this.held = held;
     this.onClosed = onClosed;
@@ -58,7 +73,12 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
         || msg instanceof ContinuationWebSocketFrame) {
       echo(ctx, (WebSocketFrame) msg);
     } else if (msg instanceof PingWebSocketFrame ping) {
+      if (ctx.channel().hasAttr(CLOSE_CODE)) {
+        ping.release();
+        return;
+      }
       ctx.write(new PongWebSocketFrame(ping.content()));
+      holdBackIfUnread(ctx.channel());
     } else if (msg instanceof CloseWebSocketFrame close) {
       onCloseFrame(ctx, close);
     } else {
@@ -94,8 +114,21 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
     }
     ledger.onEchoed(bytes, fin);
     ctx.write(frame);
-    if (!ctx.channel().isWritable()) {
-      ctx.channel().config().setAutoRead(false); // the client reads slower than it sends
+    holdBackIfUnread(ctx.channel());
+  }
+
+  /**
+   * Past the high water mark the node stops reading from a client that reads slower than it
+   * sends; past {@code maxOutboundBytes} queued for it, the client is cut off with 1008.
+   */
+  private void holdBackIfUnread(Channel ch) {
+    if (ch.isWritable()) {
+      return;
+    }
+    ch.config().setAutoRead(false);
+    ChannelOutboundBuffer queued = ch.unsafe().outboundBuffer();
+    if (queued != null && queued.totalPendingWriteBytes() > maxOutboundBytes) {
+      closeNow(ch, WebSocketCloseStatus.POLICY_VIOLATION.code(), "over " + maxOutboundBytes + " bytes unread");
     }
   }
 
@@ -107,6 +140,12 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     int status = close.statusCode();
+    if (status >= FIRST_UNDEFINED_CODE) {
+      // the decoder checks the reserved ranges below 3000; past 4999 no code is defined (RFC 6455, 7.4.2)
+      close.release();
+      closeWith(ctx.channel(), WebSocketCloseStatus.PROTOCOL_ERROR.code(), "invalid close code " + status, true);
+      return;
+    }
     code.set(status < 0 ? NO_STATUS : status);
     ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE); // echo the client's code back
   }
@@ -116,23 +155,62 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
    * {@code now}, the connection is cut right after the close frame (protocol errors); otherwise the
    * client's answering close frame ends it.
    */
-  void closeWith(Channel ch, int code, String reason, boolean now) {
+  static void closeWith(Channel ch, int code, String reason, boolean now) {
     if (ch.attr(CLOSE_CODE).setIfAbsent(code) != null) {
       return;
     }
     var written = ch.writeAndFlush(new CloseWebSocketFrame(code, reason));
-    written.addListener(now ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    written.addListener(now ? (ChannelFutureListener) EchoFrameHandler::finishAfterCloseFrame
+        : ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+
+  /**
+   * Ends a connection the node failed, once its close frame is out: a FIN right after it, then
+   * whatever the client still sends is read and dropped until it closes, or for {@link #LINGER_MILLIS}
+   * at most. Closing at once would reset a connection with unread input (a client mid-way through a
+   * large frame), and the reset can destroy the close frame before the client reads it.
+   */
+  private static void finishAfterCloseFrame(ChannelFuture written) {
+    Channel ch = written.channel();
+    if (!written.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+      ch.close();
+      return;
+    }
+    duplex.shutdownOutput();
+    ch.config().setAutoRead(true); // the decoder and this handler drop everything after a close
+    // a timer only for a connection being failed, never for an idle one
+    ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Ends the connection now with this close code: the close frame is sent if the socket takes it,
+   * but nothing waits for it (a client that does not read, or does not answer pings).
+   */
+  static void closeNow(Channel ch, int code, String reason) {
+    if (ch.attr(CLOSE_CODE).setIfAbsent(code) == null) {
+      ch.writeAndFlush(new CloseWebSocketFrame(code, reason), ch.voidPromise());
+    }
+    ch.close();
+  }
+
+  /** Whether a close has begun on this connection. */
+  static boolean closing(Channel ch) {
+    return ch.hasAttr(CLOSE_CODE);
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    sweep.onTraffic(ctx.channel());
     ctx.flush();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {
+      sweep.onWritable(ctx.channel());
       ctx.channel().config().setAutoRead(true);
+    } else {
+      sweep.onUnwritable(ctx.channel());
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -141,6 +219,10 @@ final class EchoFrameHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     Integer code = ctx.channel().attr(CLOSE_CODE).get();
     held.remove(ctx.channel());
+    sweep.onClosed(ctx.channel());
+    if (addressCap != null && ctx.channel().remoteAddress() instanceof InetSocketAddress from) {
+      addressCap.release(from.getAddress()); // remoteAddress stays cached after close: read at the upgrade
+    }
     ledger.onClosed(code == null ? ABNORMAL : code);
     onClosed.accept(ctx.channel());
   }

@@ -128,7 +128,7 @@ public final class EchoNode {
     // The first instance binds the configured port (perhaps 0: then the OS picks); the rest join it.
     return deploy(config.port(), 1, reusePort).compose(v -> {
       port = verticles.get(0).boundPort();
-      wsUrl = "ws://" + config.urlHost() + ":" + port + config.path();
+      wsUrl = (config.tlsCertFile() != null ? "wss://" : "ws://") + config.urlHost() + ":" + port + config.path();
       return config.instances() > 1 ? deploy(port, config.instances() - 1, true) : Future.succeededFuture();
     }).compose(v -> {
       warnIfLoopsShared();
@@ -139,6 +139,7 @@ public final class EchoNode {
         vertx.setPeriodic(config.osCountInterval().toMillis(), id -> sampleOs());
       }
       return AdminServer.start(vertx, config.adminHost(), config.adminPort(), registry, () -> ready, router -> {
+        AdminToken.protect(router, config.adminToken()); // before every route: it is given order -1
         router.get("/status").handler(rc -> Future.fromCompletionStage(countOs(), vertx.getOrCreateContext())
             .onSuccess(os -> AdminServer.json(rc, 200, status(os)))
             .onFailure(rc::fail));

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -43,6 +44,8 @@ public final class EchoVerticle extends VerticleBase {
   private EventLoop loop;
   private Channel server;
   private EchoFrameHandler echo;
+  private ConnectionSweep sweep;
+  private io.netty.util.concurrent.ScheduledFuture<?> tlsReload;
   private Promise<Void> drained;
 
   EchoVerticle(NodeConfig config, int port, boolean reusePort, Admission admission, ConnectionLedger ledger) {
@@ -56,17 +59,32 @@ public final class EchoVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     loop = VertxInternals.eventLoop(context);
-    echo = new EchoFrameHandler(config.maxMessageBytes(), ledger, held, this::onClosed);
-    UpgradeHandler upgrade = new UpgradeHandler(config, admission, ledger, held, echo);
+    sweep = new ConnectionSweep(config, ledger, held);
+    AddressCap addressCap = config.maxConnectionsPerAddress() == 0 ? null
+        : admission.addressCap(config.maxConnectionsPerAddress());
+    echo = new EchoFrameHandler(config, ledger, held, sweep, addressCap, this::onClosed);
+    UpgradeHandler upgrade = new UpgradeHandler(config, admission, ledger, held, sweep, echo);
+    ConnectionSweep deadlines = sweep;
+    TlsFiles tls = config.tlsCertFile() == null ? null : TlsFiles.load(config.tlsCertFile(), config.tlsKeyFile());
+    if (tls != null && !config.tlsReloadInterval().isZero()) {
+      long every = config.tlsReloadInterval().toMillis();
+      tlsReload = loop.scheduleAtFixedRate(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+    }
     boolean compression = config.compression();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop) // acceptor and connections both on this instance's own event loop
         .channelFactory(VertxInternals.serverChannelFactory(vertx))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(config.writeBufferHighBytes() / 2, config.writeBufferHighBytes()))
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
+            deadlines.onAccepted(ch);
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+            }
             ch.pipeline().addLast("http", new HttpServerCodec(HandshakeLimits.MAX_INITIAL_LINE_BYTES,
                 HandshakeLimits.MAX_HEADER_BYTES, HandshakeLimits.MAX_BODY_BYTES));
             ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HandshakeLimits.MAX_BODY_BYTES));
@@ -85,6 +103,7 @@ public final class EchoVerticle extends VerticleBase {
     bootstrap.bind(new InetSocketAddress(config.host(), port)).addListener(f -> {
       if (f.isSuccess()) {
         server = ((io.netty.channel.ChannelFuture) f).channel();
+        sweep.start(loop);
         bound.complete();
       } else {
         bound.fail(f.cause());
@@ -112,6 +131,10 @@ public final class EchoVerticle extends VerticleBase {
     Promise<Void> done = Promise.promise();
     loop.execute(() -> {
       drained = done;
+      sweep.stop();
+      if (tlsReload != null) {
+        tlsReload.cancel(false);
+      }
       if (server != null) {
         server.close();
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.holdfast.config.ConfigException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -35,6 +36,12 @@ class NodeConfigTest {
         .put("instances", 999).put("maxConnections", 500).put("openFileReserve", 123)
         .put("compression", true).put("maxFrameBytes", 4096).put("maxMessageBytes", 8192)
         .put("retryAfter", "5s").put("closeTimeout", "2s").put("osCountInterval", "250ms")
+        .put("handshakeTimeout", "2s").put("pingAfter", "30s").put("pongTimeout", "3s")
+        .put("writeBufferHighBytes", 32_768).put("maxOutboundBytes", 100_000).put("outboundStallTimeout", "0s")
+        .put("maxConnectionsPerAddress", 10).put("allowedOrigins", new JsonArray().add("https://a.example"))
+        .put("tokenSecret", "k".repeat(32)).put("tokenAudience", "aud").put("tokenQueryParameter", "t")
+        .put("adminToken", "admin")
+        .put("tlsCertFile", "node.crt").put("tlsKeyFile", "node.key").put("tlsReloadInterval", "10s")
         .put("cluster", new JsonObject().put("enabled", false).put("config", "multicast").put("name", "c1")
             .put("publishInterval", "500ms").put("ttlIntervals", 7));
   }
@@ -95,6 +102,28 @@ class NodeConfigTest {
   }
 
   @Test
+  void theTokenKeyComesFromTheConfigOrAFileAndIsLongEnough(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path key = dir.resolve("key");
+    java.nio.file.Files.writeString(key, "f".repeat(40) + "\n");
+    assertThat(NodeConfig.fromJson(new JsonObject().put("tokenSecretFile", key.toString())).tokenSecret())
+        .isEqualTo("f".repeat(40));
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("tokenSecret", "short")))
+        .hasMessageStartingWith("$.tokenSecret: is too short; use a key of at least 32 bytes");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("tokenSecretFile", dir.resolve("none").toString())))
+        .hasMessageStartingWith("$.tokenSecretFile: \"" + dir.resolve("none") + "\" cannot be read");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("tokenSecret", "k".repeat(32))
+        .put("tokenSecretFile", key.toString())))
+        .hasMessageStartingWith("$.tokenSecretFile: is not allowed beside tokenSecret");
+  }
+
+  @Test
+  void tlsNeedsBothFiles() {
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("tlsCertFile", "node.crt")))
+        .hasMessageStartingWith("$.tlsKeyFile: is missing; TLS needs both tlsCertFile and tlsKeyFile");
+  }
+
+  @Test
   void errorsNameTheJsonPath() {
     assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("maxConections", 5)))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("$.maxConections: unknown field");
@@ -106,5 +135,11 @@ class NodeConfigTest {
         .hasMessageStartingWith("$.cluster.ttl: unknown field");
     assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("maxFrameBytes", 4096).put("maxMessageBytes", 1000)))
         .hasMessageStartingWith("$.maxMessageBytes: 1000 is not allowed");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("pingAfter", "5s").put("pongTimeout", "5s")))
+        .hasMessage("$.pongTimeout: \"5s\" is not allowed; use a value below pingAfter (\"5s\")");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("handshakeTimeout", "50ms")))
+        .hasMessageStartingWith("$.handshakeTimeout: \"50ms\" is not allowed; use \"0s\" (off) or at least \"100ms\"");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("maxOutboundBytes", 70_000)))
+        .hasMessageStartingWith("$.maxOutboundBytes: 70000 is not allowed; use at least maxFrameBytes + writeBufferHighBytes (131072)");
   }
 }

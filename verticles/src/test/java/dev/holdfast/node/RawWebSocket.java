@@ -35,6 +35,11 @@ final class RawWebSocket implements AutoCloseable {
   final String statusLine;
 
   RawWebSocket(int port, String path) throws IOException {
+    this(port, path, "");
+  }
+
+  /** Upgrades with these extra header lines (each ending in CRLF), such as an Origin or Authorization. */
+  RawWebSocket(int port, String path, String extraHeaders) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
@@ -42,7 +47,7 @@ final class RawWebSocket implements AutoCloseable {
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
     out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     statusLine = readLine();
@@ -78,6 +83,17 @@ final class RawWebSocket implements AutoCloseable {
    * a broken or hostile client would send.
    */
   void sendFrame(int firstByte, boolean masked, byte[] payload) throws IOException {
+    sendBytes(frame(firstByte, masked, payload));
+  }
+
+  /** Sends these bytes as they are: part of a frame, or several. */
+  void sendBytes(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** The wire bytes of one frame with this exact first byte, masked or not. */
+  static byte[] frame(int firstByte, boolean masked, byte[] payload) {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.write(firstByte);
     int maskBit = masked ? 0x80 : 0;
@@ -96,13 +112,12 @@ final class RawWebSocket implements AutoCloseable {
     byte[] mask = new byte[4];
     if (masked) {
       ThreadLocalRandom.current().nextBytes(mask);
-      f.write(mask);
+      f.write(mask, 0, 4);
     }
     for (int i = 0; i < payload.length; i++) {
       f.write(payload[i] ^ mask[i & 3]);
     }
-    out.write(f.toByteArray());
-    out.flush();
+    return f.toByteArray();
   }
 
   /** Reads one (unmasked, server-sent) frame. */
