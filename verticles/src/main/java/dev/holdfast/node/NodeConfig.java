@@ -58,6 +58,7 @@ public final class NodeConfig {
   private Duration retryAfter = DEFAULT_RETRY_AFTER;
   private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private Duration osCountInterval = DEFAULT_OS_COUNT_INTERVAL;
+  private DrainSettings drain = new DrainSettings();
   private ClusterSettings cluster = new ClusterSettings();
 
   /** Reads a node config; fields left out take their defaults, unknown fields are errors. */
@@ -91,6 +92,7 @@ public final class NodeConfig {
       throw new ConfigException(r.pathOf("osCountInterval"), "\"" + Durations.format(c.osCountInterval)
           + "\" is not allowed; use \"0s\" (only on /status) or at least \"100ms\"");
     }
+    c.drain = DrainSettings.read(r.object("drain"));
     c.cluster = ClusterSettings.read(r.object("cluster"));
     r.finish();
     return c;
@@ -223,6 +225,11 @@ public final class NodeConfig {
   public NodeConfig osCountInterval(Duration osCountInterval) {
     this.osCountInterval = osCountInterval;
     return this;
+  }
+
+  /** How the node drains on SIGTERM or {@code POST /drain}. */
+  public DrainSettings drain() {
+    return drain;
   }
 
   public ClusterSettings cluster() {

@@ -35,6 +35,7 @@ class NodeConfigTest {
         .put("instances", 999).put("maxConnections", 500).put("openFileReserve", 123)
         .put("compression", true).put("maxFrameBytes", 4096).put("maxMessageBytes", 8192)
         .put("retryAfter", "5s").put("closeTimeout", "2s").put("osCountInterval", "250ms")
+        .put("drain", new JsonObject().put("window", "3s").put("maxPerSecond", 400))
         .put("cluster", new JsonObject().put("enabled", false).put("config", "multicast").put("name", "c1")
             .put("publishInterval", "500ms").put("ttlIntervals", 7));
   }
@@ -58,6 +59,8 @@ class NodeConfigTest {
     assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.osCountInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.drain().window()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.drain().maxPerSecond()).isEqualTo(400);
     assertThat(c.cluster().enabled()).isFalse();
     assertThat(c.cluster().config()).isEqualTo("multicast");
     assertThat(c.cluster().name()).isEqualTo("c1");
@@ -106,5 +109,9 @@ class NodeConfigTest {
         .hasMessageStartingWith("$.cluster.ttl: unknown field");
     assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("maxFrameBytes", 4096).put("maxMessageBytes", 1000)))
         .hasMessageStartingWith("$.maxMessageBytes: 1000 is not allowed");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("drain", new JsonObject().put("window", "2h"))))
+        .hasMessageStartingWith("$.drain.window: ");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("drain", new JsonObject().put("maxPerSecond", -1))))
+        .hasMessageStartingWith("$.drain.maxPerSecond: -1 is not allowed");
   }
 }
