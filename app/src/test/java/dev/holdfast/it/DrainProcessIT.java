@@ -89,7 +89,8 @@ class DrainProcessIT {
     try (HoldfastProcess node = startNode(dir, windowSeconds + "s")) {
       Closes closes = hold(node.wsPort(), sockets);
       node.terminate();
-      assertThat(node.waitFor(Duration.ofSeconds(windowSeconds + 3 + 30))).isZero();
+      // the JVM ends a SIGTERM, shutdown hooks and all, with 128 + 15
+      assertThat(node.waitFor(Duration.ofSeconds(windowSeconds + 3 + 30))).isIn(0, 143);
       Eventually.poll(Duration.ofSeconds(10), closes::count, n -> n == sockets);
       assertThat(closes.others()).as("close codes other than 1001").isEmpty();
       assertThat(closes.at1001()).hasSize(sockets);

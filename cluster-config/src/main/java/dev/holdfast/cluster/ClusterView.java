@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,11 +35,21 @@ import java.util.logging.Logger;
  * <p>A node that leaves removes its own snapshot; a member-left event removes a dead member's at
  * once; the time-to-live is the backstop for anything else. Cluster writes per second are
  * {@code members / interval}, whatever the connection churn.
+ *
+ * <p>Partitions: a member that drops out without removing its snapshot first (killed, or cut off
+ * by the network: from here the two look the same) is listed as missing, with its last counts,
+ * for {@link #MISSING_RETENTION} or until it is seen again; meanwhile the view says it is
+ * {@code partial} and its totals are those of the members it can see, never topped up with the
+ * missing ones' last counts. Snapshots are keyed by node id, so a node is never counted twice,
+ * not even while a split-brain merge brings back an entry from the other side.
  */
 public final class ClusterView {
 
   /** The Hazelcast map holding one snapshot per process, keyed by node id. */
   public static final String MAP = "holdfast.snapshots";
+
+  /** How long a member that vanished without leaving stays flagged as missing, unless it comes back. */
+  public static final Duration MISSING_RETENTION = Duration.ofMinutes(2);
 
   private static final Logger LOG = Logger.getLogger(ClusterView.class.getName());
 
@@ -47,6 +58,9 @@ public final class ClusterView {
   private final Duration interval;
   private final int ttlIntervals;
   private volatile List<NodeSnapshot> snapshots = List.of();
+  // node id -> its last snapshot and when it went missing; only touched on the view's context
+  private final Map<String, Missing> missing = new LinkedHashMap<>();
+  private volatile List<Missing> missingNow = List.of();
   private volatile long publishes;
   private Supplier<NodeSnapshot> local;
   private AsyncMap<String, String> map;
@@ -95,7 +109,9 @@ public final class ClusterView {
   /** One publish and one read: the only cluster calls the view makes. */
   private Future<Void> tick() {
     NodeSnapshot mine = local.get();
-    mine = new NodeSnapshot(mine.nodeId(), manager.getNodeId(), mine.role(), mine.wsUrl(), mine.held(), mine.opened(),
+    // the local member's id as Hazelcast has it now: a split-brain merge gives the merging side new ids
+    String memberId = manager.getHazelcastInstance().getCluster().getLocalMember().getUuid().toString();
+    mine = new NodeSnapshot(mine.nodeId(), memberId, mine.role(), mine.wsUrl(), mine.held(), mine.opened(),
         mine.closed(), mine.rejected(), mine.osEstablished(), System.currentTimeMillis());
     ownNodeId = mine.nodeId();
     publishes++;
@@ -103,6 +119,7 @@ public final class ClusterView {
         .compose(v -> map.entries())
         .map(entries -> {
           snapshots = live(entries);
+          refreshMissing(System.currentTimeMillis());
           return (Void) null;
         })
         .onFailure(e -> LOG.warning("cluster view refresh failed: " + e));
@@ -110,7 +127,7 @@ public final class ClusterView {
 
   /** Parses the entries, keeping only those of members still in the cluster. */
   private List<NodeSnapshot> live(Map<String, String> entries) {
-    Set<String> members = new HashSet<>(manager.getNodes());
+    Set<String> members = memberIds();
     List<NodeSnapshot> out = new ArrayList<>(entries.size());
     for (String json : entries.values()) {
       NodeSnapshot s = NodeSnapshot.fromJson(new JsonObject(json));
@@ -122,17 +139,58 @@ public final class ClusterView {
     return List.copyOf(out);
   }
 
-  /** A member left: drop its snapshots from the view at once and from the map (any survivor may). */
+  /**
+   * A member left: drop its snapshots from the view at once and from the map (any survivor may).
+   * One that left cleanly removed its snapshot first, so finding it still here means the member
+   * died or is cut off: it is flagged missing.
+   */
   private void dropMember(String memberId) {
     List<NodeSnapshot> kept = new ArrayList<>();
+    long now = System.currentTimeMillis();
     for (NodeSnapshot s : snapshots) {
       if (s.memberId().equals(memberId)) {
         map.remove(s.nodeId());
+        missing.put(s.nodeId(), new Missing(s, now));
       } else {
         kept.add(s);
       }
     }
     snapshots = List.copyOf(kept);
+    refreshMissing(now);
+  }
+
+  /** A missing node seen live again is no longer missing; one gone longer than the retention is forgotten. */
+  private void refreshMissing(long now) {
+    if (missing.isEmpty()) {
+      return;
+    }
+    for (NodeSnapshot s : snapshots) {
+      missing.remove(s.nodeId());
+    }
+    missing.values().removeIf(m -> now - m.sinceMs() > MISSING_RETENTION.toMillis());
+    missingNow = List.copyOf(missing.values());
+    if (missing.isEmpty()) {
+      missingNow = List.of();
+    }
+  }
+
+  /**
+   * A node that dropped out of the cluster without leaving it.
+   *
+   * @param last its last snapshot seen here
+   * @param sinceMs when it went missing, epoch milliseconds
+   */
+  public record Missing(NodeSnapshot last, long sinceMs) {
+  }
+
+  /** Nodes (echo nodes and simulators) that dropped out without leaving, within the retention. */
+  public List<Missing> missing() {
+    return missingNow;
+  }
+
+  /** True while some member is missing: the totals are those of what this side sees, not of the whole. */
+  public boolean partial() {
+    return !missingNow.isEmpty();
   }
 
   /** Stops publishing and removes this process's snapshot, so it leaves the view at once. */
@@ -169,12 +227,21 @@ public final class ClusterView {
 
   /** True while Hazelcast counts {@code memberId} in the cluster (it has not left or been found dead). */
   public boolean isMember(String memberId) {
-    return manager.getNodes().contains(memberId);
+    return memberIds().contains(memberId);
+  }
+
+  /** The member ids as Hazelcast has them now (Vert.x's copy is not refreshed when a merge renames members). */
+  private Set<String> memberIds() {
+    Set<String> ids = new HashSet<>();
+    for (var m : manager.getHazelcastInstance().getCluster().getMembers()) {
+      ids.add(m.getUuid().toString());
+    }
+    return ids;
   }
 
   /** Hazelcast members this process sees (echo nodes and simulators alike). */
   public int members() {
-    return manager.getNodes().size();
+    return manager.getHazelcastInstance().getCluster().getMembers().size();
   }
 
   public String clusterName() {
@@ -214,14 +281,27 @@ public final class ClusterView {
         simulators.add(row);
       }
     }
+    JsonArray missingRows = new JsonArray();
+    long heldByMissing = 0;
+    for (Missing m : missingNow) {
+      NodeSnapshot s = m.last();
+      missingRows.add(new JsonObject().put("nodeId", s.nodeId()).put("memberId", s.memberId()).put("role", s.role())
+          .put("lastHeld", s.held()).put("missingForMs", Math.max(0, now - m.sinceMs())));
+      if (s.role().equals(NodeSnapshot.ROLE_NODE)) {
+        heldByMissing += s.held();
+      }
+    }
     return new JsonObject()
         .put("cluster", clusterName())
         .put("members", members())
+        .put("partial", !missingRows.isEmpty())
+        .put("missingMembers", missingRows)
         .put("publishIntervalMs", interval.toMillis())
         .put("nodes", nodes)
         .put("simulators", simulators)
         .put("totals", new JsonObject().put("nodes", nodes.size()).put("held", held).put("opened", opened)
-            .put("closed", closed).put("rejected", rejected).put("osEstablished", os))
+            .put("closed", closed).put("rejected", rejected).put("osEstablished", os)
+            .put("lastHeldByMissing", heldByMissing))
         .put("hazelcast", new JsonObject().put("snapshotWritesOwnedHere", mapWritesOwnedHere()).put("publishesFromHere", publishes));
   }
 
@@ -232,6 +312,9 @@ public final class ClusterView {
         .register(registry);
     Gauge.builder("holdfast.cluster.nodes", this, v -> v.snapshots(NodeSnapshot.ROLE_NODE).size())
         .description("Echo nodes with a live snapshot")
+        .register(registry);
+    Gauge.builder("holdfast.cluster.missing", this, v -> v.missing().size())
+        .description("Nodes that dropped out without leaving (dead or cut off); the cluster totals leave them out")
         .register(registry);
     Gauge.builder("holdfast.cluster.members", this, ClusterView::members)
         .description("Hazelcast members this process sees")

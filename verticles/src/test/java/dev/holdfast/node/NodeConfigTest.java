@@ -37,7 +37,10 @@ class NodeConfigTest {
         .put("retryAfter", "5s").put("closeTimeout", "2s").put("osCountInterval", "250ms")
         .put("drain", new JsonObject().put("window", "3s").put("maxPerSecond", 400))
         .put("cluster", new JsonObject().put("enabled", false).put("config", "multicast").put("name", "c1")
-            .put("publishInterval", "500ms").put("ttlIntervals", 7));
+            .put("publishInterval", "500ms").put("ttlIntervals", 7)
+            .put("members", new io.vertx.core.json.JsonArray().add("198.18.0.11").add("198.18.0.12"))
+            .put("interfaces", new io.vertx.core.json.JsonArray().add("198.18.0.*"))
+            .put("heartbeatTimeout", "6s").put("mergeDelay", "5s"));
   }
 
   @Test
@@ -66,6 +69,10 @@ class NodeConfigTest {
     assertThat(c.cluster().name()).isEqualTo("c1");
     assertThat(c.cluster().publishInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.cluster().ttlIntervals()).isEqualTo(7);
+    assertThat(c.cluster().members()).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(c.cluster().interfaces()).containsExactly("198.18.0.*");
+    assertThat(c.cluster().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(c.cluster().mergeDelay()).isEqualTo(Duration.ofSeconds(5));
   }
 
   /**
