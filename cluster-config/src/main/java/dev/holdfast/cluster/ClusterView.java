@@ -36,8 +36,9 @@ import java.util.logging.Logger;
  * once; the time-to-live is the backstop for anything else. Cluster writes per second are
  * {@code members / interval}, whatever the connection churn.
  *
- * <p>Partitions: a member that drops out without removing its snapshot first (killed, or cut off
- * by the network: from here the two look the same) is listed as missing, with its last counts,
+ * <p>Partitions: a process that leaves writes a tombstone ({@code left:<node id>}, living as long
+ * as a snapshot) before removing its snapshot. A snapshot that vanishes without one (its member
+ * killed, cut off by the network or stuck: from here they look the same) is listed as missing, with its last counts,
  * for {@link #MISSING_RETENTION} or until it is seen again; meanwhile the view says it is
  * {@code partial} and its totals are those of the members it can see, never topped up with the
  * missing ones' last counts. Snapshots are keyed by node id, so a node is never counted twice,
@@ -47,6 +48,9 @@ public final class ClusterView {
 
   /** The Hazelcast map holding one snapshot per process, keyed by node id. */
   public static final String MAP = "holdfast.snapshots";
+
+  /** Key prefix of the tombstone a leaving process writes, so readers can tell a leave from a loss. */
+  static final String LEFT_PREFIX = "left:";
 
   /** How long a member that vanished without leaving stays flagged as missing, unless it comes back. */
   public static final Duration MISSING_RETENTION = Duration.ofMinutes(2);
@@ -118,20 +122,39 @@ public final class ClusterView {
     return map.put(mine.nodeId(), mine.toJson().encode(), interval.toMillis() * ttlIntervals)
         .compose(v -> map.entries())
         .map(entries -> {
-          snapshots = live(entries);
-          refreshMissing(System.currentTimeMillis());
+          Set<String> left = new HashSet<>();
+          for (String key : entries.keySet()) {
+            if (key.startsWith(LEFT_PREFIX)) {
+              left.add(key.substring(LEFT_PREFIX.length()));
+            }
+          }
+          List<NodeSnapshot> before = snapshots;
+          snapshots = live(entries, left);
+          long now = System.currentTimeMillis();
+          Set<String> seen = new HashSet<>();
+          snapshots.forEach(sn -> seen.add(sn.nodeId()));
+          for (NodeSnapshot sn : before) {
+            if (!seen.contains(sn.nodeId()) && !left.contains(sn.nodeId())) {
+              missing.putIfAbsent(sn.nodeId(), new Missing(sn, now)); // gone without a word
+            }
+          }
+          missing.keySet().removeAll(left);
+          refreshMissing(now);
           return (Void) null;
         })
         .onFailure(e -> LOG.warning("cluster view refresh failed: " + e));
   }
 
-  /** Parses the entries, keeping only those of members still in the cluster. */
-  private List<NodeSnapshot> live(Map<String, String> entries) {
+  /** Parses the snapshots, keeping only those of members still in the cluster that have not left. */
+  private List<NodeSnapshot> live(Map<String, String> entries, Set<String> left) {
     Set<String> members = memberIds();
     List<NodeSnapshot> out = new ArrayList<>(entries.size());
-    for (String json : entries.values()) {
-      NodeSnapshot s = NodeSnapshot.fromJson(new JsonObject(json));
-      if (members.contains(s.memberId())) {
+    for (Map.Entry<String, String> e : entries.entrySet()) {
+      if (e.getKey().startsWith(LEFT_PREFIX)) {
+        continue;
+      }
+      NodeSnapshot s = NodeSnapshot.fromJson(new JsonObject(e.getValue()));
+      if (members.contains(s.memberId()) && !left.contains(s.nodeId())) {
         out.add(s);
       }
     }
@@ -150,7 +173,7 @@ public final class ClusterView {
     for (NodeSnapshot s : snapshots) {
       if (s.memberId().equals(memberId)) {
         map.remove(s.nodeId());
-        missing.put(s.nodeId(), new Missing(s, now));
+        missing.putIfAbsent(s.nodeId(), new Missing(s, now));
       } else {
         kept.add(s);
       }
@@ -193,7 +216,10 @@ public final class ClusterView {
     return !missingNow.isEmpty();
   }
 
-  /** Stops publishing and removes this process's snapshot, so it leaves the view at once. */
+  /**
+   * Stops publishing, writes this process's tombstone and removes its snapshot, so it leaves the
+   * view at once and nobody counts it missing.
+   */
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
@@ -202,7 +228,11 @@ public final class ClusterView {
     if (membershipRegistration != null) {
       manager.getHazelcastInstance().getCluster().removeMembershipListener(membershipRegistration);
     }
-    return ownNodeId == null || map == null ? Future.succeededFuture() : map.remove(ownNodeId).mapEmpty();
+    if (ownNodeId == null || map == null) {
+      return Future.succeededFuture();
+    }
+    return map.put(LEFT_PREFIX + ownNodeId, "left", interval.toMillis() * ttlIntervals)
+        .compose(v -> map.remove(ownNodeId)).mapEmpty();
   }
 
   /** How often this process publishes its snapshot and reads everyone else's. */
