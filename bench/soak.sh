@@ -59,8 +59,9 @@ for i in 0 1; do wait_line "$work/node$((i+1)).log" "admin http://" 120; done
 
 baseline_fds=() baseline_heap=()
 for i in 0 1; do
-  baseline_fds+=("$(open_files "${nodes[$i]}")")
+  # the heap first: the first jcmd makes the JVM open its attach socket, which then stays open
   baseline_heap+=("$(heap_after_gc "${nodes[$i]}")")
+  baseline_fds+=("$(open_files "${nodes[$i]}")")
 done
 baseline_machine=$(ss -Htn state established | wc -l)
 

@@ -140,4 +140,66 @@ class DrainProcessIT {
       assertThat(node.output()).contains("draining 60 connections").contains("stopped");
     }
   }
+
+  private long heldAt(int admin) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/status"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      io.vertx.core.json.JsonObject status = new io.vertx.core.json.JsonObject(r.body());
+      io.vertx.core.json.JsonObject counts = status.containsKey("population") ? status.getJsonObject("population")
+          : status.getJsonObject("connections");
+      return counts.getLong("held");
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /**
+   * A real simulator holds a population on two nodes; one drains. Its sockets come back on the
+   * other node with the simulator's jittered backoff, and the population dips by about the share
+   * closed per second times the reconnect delay, never by the drained node's whole share.
+   */
+  @Test
+  void aDrainedNodesConnectionsReconnectToTheOtherWithASmallDip(@TempDir Path dir) throws Exception {
+    int population = 600;
+    int windowSeconds = 5;
+    try (HoldfastProcess a = startNode(dir, windowSeconds + "s");
+         HoldfastProcess b = HoldfastProcess.start("node", "--standalone", "--port", "0", "--admin-port", "0")) {
+      int aPort = a.wsPort();
+      int bPort = b.wsPort();
+      int bAdmin = b.adminPort();
+      Path sim = dir.resolve("sim.json");
+      Files.writeString(sim, "{\"population\": " + population + ", \"duration\": \"300s\", \"instances\": 1,"
+          + " \"churn\": {\"fraction\": 0}, \"messages\": {\"interval\": \"2s\"}, \"targets\": [\"ws://127.0.0.1:"
+          + aPort + "/ws\", \"ws://127.0.0.1:" + bPort + "/ws\"]}");
+      try (HoldfastProcess simulator = HoldfastProcess.start("simulate", "--standalone", "--admin-port", "0",
+          "--config", sim.toString())) {
+        int simAdmin = simulator.adminPort();
+        Eventually.poll(Duration.ofSeconds(60), () -> heldAt(simAdmin), n -> n == population);
+        long onA = heldAt(a.adminPort());
+        assertThat(onA).as("the drained node's share").isPositive();
+        a.terminate();
+        long start = System.nanoTime();
+        long min = population;
+        // sample the simulator's own count through the drain and until the other node holds everyone
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(windowSeconds + 3 + 30)) {
+          long held = heldAt(simAdmin);
+          if (held >= 0) {
+            min = Math.min(min, held);
+          }
+          if (!a.isAlive() && heldAt(bAdmin) == population) {
+            break;
+          }
+          Thread.sleep(50);
+        }
+        long dip = population - min;
+        long sharePerSecond = onA / windowSeconds;
+        System.out.println("drained " + onA + " over " + windowSeconds + " s (" + sharePerSecond
+            + "/s): the simulator's population dipped by at most " + dip + " of " + population + "; all back on the"
+            + " other node " + (System.nanoTime() - start) / 1_000_000 + " ms after SIGTERM");
+        assertThat(heldAt(bAdmin)).as("the other node holds the whole population").isEqualTo(population);
+        assertThat(dip).as("dip, against %d closed per second", sharePerSecond).isLessThanOrEqualTo(2 * sharePerSecond);
+      }
+    }
+  }
 }

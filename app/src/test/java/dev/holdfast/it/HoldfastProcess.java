@@ -106,6 +106,10 @@ final class HoldfastProcess implements AutoCloseable {
     return String.join("\n", lines);
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   long pid() {
     return process.pid();
   }
