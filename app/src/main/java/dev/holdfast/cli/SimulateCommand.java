@@ -16,6 +16,7 @@ import dev.holdfast.config.ConfigReader;
 import dev.holdfast.role.RoleOptions;
 import dev.holdfast.role.RoleRuntime;
 import dev.holdfast.simulator.SimulatorNode;
+import dev.holdfast.simulator.SimulatorStartup;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.fleet.StandaloneMembership;
 import dev.holdfast.simulator.report.RunReport;
@@ -46,11 +47,14 @@ import picocli.CommandLine.Option;
         "against echo nodes, checks every echo, measures latency from the",
         "intended send time, and reports. Flags override the JSON config file;",
         "every field has a default (see README).",
-        "Exit codes: 0 clean, 1 could not run, 2 config error, 3 echo errors found."})
+        "Exit codes: 0 clean, 1 could not run, 2 config error, 3 echo errors found,",
+        "4 a threshold failed."})
 final class SimulateCommand implements Callable<Integer> {
 
   /** Exit code when the run found lost, duplicated, reordered or mismatched echoes. */
   static final int ECHO_ERRORS = 3;
+  /** Exit code when a threshold of {@code $.thresholds} failed. */
+  static final int THRESHOLDS_FAILED = 4;
 
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file")
   Path config;
@@ -114,10 +118,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     ClusterSettings cs = cfg.cluster();
     AtomicReference<SimulatorNode> running = new AtomicReference<>();
-    // the simulator's event loops as SimulatorNode sizes them (its verticles' and one for its own work)
-    RoleOptions role = new RoleOptions("simulator", cfg.nodeId())
-        .eventLoops(SimulatorNode.vertxOptions(cfg).getEventLoopPoolSize())
-        .openFileReserve(cfg.openFileReserve());
+    RoleOptions role = SimulatorStartup.roleOptions(cfg);
     RoleRuntime runtime = null;
     ClusterView view;
     try {
@@ -191,7 +192,7 @@ final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalStateException shuttingDown) {
       // the hook is already running: it returns now that the report is out
     }
-    return report.echoErrors() > 0 ? ECHO_ERRORS : 0;
+    return report.echoErrors() > 0 ? ECHO_ERRORS : report.thresholdsPassed() ? 0 : THRESHOLDS_FAILED;
   }
 
   /** Leaves the cluster view first (so the others take over this share), then closes. */

@@ -1,7 +1,10 @@
 package dev.holdfast.metrics;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
@@ -18,11 +21,32 @@ public final class Metrics {
   private Metrics() {
   }
 
-  /** A registry whose every series carries {@code node} and {@code role}. */
+  /**
+   * A registry whose every series carries {@code node} and {@code role}, with the process's
+   * resident memory and open files ({@link ProcessMetrics}) already on it.
+   */
   public static PrometheusMeterRegistry newRegistry(String role, String nodeId) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("node", nodeId, "role", role);
+    ProcessMetrics.register(registry);
     return registry;
+  }
+
+  /**
+   * The {@code node} and {@code role} labels of a registry made by {@link #newRegistry}, for
+   * collectors registered beside Micrometer, which its common tags do not reach. Read off a meter
+   * that {@code newRegistry} registered; empty for another registry.
+   */
+  static Labels commonLabels(PrometheusMeterRegistry registry) {
+    Gauge probe = registry.find(ProcessMetrics.RESIDENT_MEMORY).gauge();
+    if (probe == null) {
+      return Labels.EMPTY;
+    }
+    Labels.Builder labels = Labels.builder();
+    for (Tag t : probe.getId().getTags()) {
+      labels.label(t.getKey(), t.getValue());
+    }
+    return labels.build();
   }
 
   /** Vert.x metrics (HTTP, event bus, pools, JVM) into the registry given to the metrics factory. */

@@ -10,7 +10,9 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,6 +61,17 @@ public final class VertxInternals {
   /** A new event-loop context on whichever loop Vert.x hands out next. */
   public static Context newEventLoopContext(Vertx vertx) {
     return ((VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /** The event loops of this Vert.x instance's event-loop group. */
+  public static List<EventLoop> eventLoops(Vertx vertx) {
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      if (e instanceof EventLoop loop) {
+        loops.add(loop);
+      }
+    }
+    return loops;
   }
 
   /** The number of event loops in this Vert.x instance's event-loop group. */

@@ -47,6 +47,8 @@ class VertxInternalsTest {
     assertThat(loops).hasSize(3);
     assertThat(new HashSet<>(loops)).as("each instance on its own event loop").hasSize(3);
     assertThat(VertxInternals.eventLoopCount(vertx)).isEqualTo(3);
+    assertThat(VertxInternals.eventLoops(vertx)).as("the group's loops are the instances' loops")
+        .containsExactlyInAnyOrderElementsOf(loops);
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Turns the verticles' ledgers and latency recorders into timeline samples, one per progress
  * tick, and keeps the run's latency histograms: every echo, the echoes after the ramp, and how
- * late messages left. Not thread-safe: the node calls it under its own lock.
+ * late messages left. Not thread-safe: the node calls it on its own context only.
  */
 final class RunSampler {
 
@@ -30,7 +30,7 @@ final class RunSampler {
   private final Histogram[] recycleLag;
   private LedgerTotals lastTotals;
   private long lastSampleNanos;
-  private volatile LatencySummary lastLatency = LatencySummary.EMPTY;
+  private LatencySummary lastLatency = LatencySummary.EMPTY;
 
   RunSampler(List<SimulatorVerticle> verticles, List<SimulatorLedger> ledgers, long runStartNanos) {
     this.verticles = verticles;

@@ -1,27 +1,41 @@
 package dev.holdfast.simulator;
 
+import dev.holdfast.metrics.LatencyHistogramCollector;
 import dev.holdfast.simulator.connection.CloseCause;
 import dev.holdfast.simulator.connection.ConnectionState;
 import dev.holdfast.simulator.connection.SimulatorLedger.Count;
+import dev.holdfast.simulator.connection.SimulatorLedger;
 import dev.holdfast.simulator.errors.ErrorCounts;
 import dev.holdfast.simulator.report.LatencySummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The simulator's {@code holdfast_sim_*} meters. Each reads the verticles' ledgers when Prometheus
  * scrapes, so the connection path never touches a meter. Labels are few and fixed: {@code state},
- * {@code cause}, {@code kind}, {@code class}, {@code quantile}.
+ * {@code cause}, {@code kind}, {@code class}, {@code quantile}. The echo and handshake latency
+ * histograms sum the verticles' single-writer {@code LatencyBuckets} at scrape time; the
+ * {@code holdfast_sim_latency_seconds{quantile}} gauges are one process's last interval, kept for
+ * the progress line's readers, and never to be averaged across a fleet.
  */
 final class SimulatorMetrics {
 
   private SimulatorMetrics() {
   }
 
-  static void register(MeterRegistry registry, SimulatorNode node) {
+  static void register(PrometheusMeterRegistry registry, SimulatorNode node) {
+    // Histograms, so a fleet's percentiles are computed by Prometheus (histogram_quantile over the
+    // buckets' summed rates); bucket bounds: LatencyBuckets.BOUNDS_SECONDS
+    LatencyHistogramCollector.register(registry, "holdfast_sim_echo_latency_seconds",
+        "Echo latency from the intended send time (no coordinated omission), first echo of each message",
+        () -> node.ledgers().stream().map(SimulatorLedger::echoLatency).toList());
+    LatencyHistogramCollector.register(registry, "holdfast_sim_handshake_latency_seconds",
+        "From the start of the TCP connect to the server's 101 Switching Protocols",
+        () -> node.ledgers().stream().map(SimulatorLedger::handshakeLatency).toList());
     Gauge.builder("holdfast.sim.held", node, n -> n.totals().held())
         .description("Connections held open by this simulator node, by its own count")
         .register(registry);

@@ -1,6 +1,5 @@
 package dev.holdfast.simulator;
 
-import dev.holdfast.metrics.Metrics;
 import dev.holdfast.node.EchoNode;
 import dev.holdfast.node.NodeConfig;
 import dev.holdfast.role.RoleBootstrap;
@@ -87,8 +86,9 @@ final class RealNodes implements AutoCloseable {
   /** Runs a simulator that sees the fleet through {@code membership}. */
   RunReport simulate(SimulatorConfig config, Membership membership, ServerCount servers, long timeoutSeconds,
       Consumer<SimulatorNode> during) throws Exception {
-    PrometheusMeterRegistry r = Metrics.newRegistry("simulator", config.nodeId());
-    Vertx v = SimulatorNode.standaloneVertx(config, r);
+    RoleRuntime runtime = RoleBootstrap.start(SimulatorStartup.roleOptions(config)).await(30, TimeUnit.SECONDS);
+    PrometheusMeterRegistry r = runtime.registry();
+    Vertx v = runtime.vertx();
     vertxes.add(v);
     SimulatorNode sim = SimulatorNode.launch(config, v, r, membership,
         StaticTargetDirectory::create, servers, line -> {

@@ -65,6 +65,10 @@ class SimulatorRunTest {
       assertThat(counts.getLong("os")).isEqualTo(2000);
       assertThat(counts.getLong("cluster")).isEqualTo(2000);
       assertThat(j.getJsonObject("verdict").getBoolean("ok")).isTrue();
+      // the connection state machine accepted every event of the run
+      assertThat(j.getJsonObject("run").getLong("illegalTransitions")).isZero();
+      assertThat(status.get().getLong("illegalTransitions")).isZero();
+      assertThat(j.getJsonObject("population").containsKey("fleetTooSmall")).isFalse();
       // least-loaded: both nodes hold about half
       assertThat(nodes.lastHeldPerNode).hasSize(2);
       assertThat(nodes.lastHeldPerNode[0]).isBetween(800L, 1200L);

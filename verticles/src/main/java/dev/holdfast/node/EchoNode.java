@@ -3,6 +3,7 @@ package dev.holdfast.node;
 import dev.holdfast.admin.AdminServer;
 import dev.holdfast.cluster.NodeSnapshot;
 import dev.holdfast.config.ConfigException;
+import dev.holdfast.metrics.EventLoopDelay;
 import dev.holdfast.node.ConnectionLedger.Rejection;
 import dev.holdfast.os.KernelCounter;
 import dev.holdfast.os.KernelSockets;
@@ -136,6 +137,7 @@ public final class EchoNode {
     }).compose(v -> {
       warnIfLoopsShared();
       NodeMetrics.register(registry, this);
+      EventLoopDelay.watch(vertx, registry);
       sampleOs();
       if (!config.osCountInterval().isZero()) {
         vertx.setPeriodic(config.osCountInterval().toMillis(), id -> sampleOs());

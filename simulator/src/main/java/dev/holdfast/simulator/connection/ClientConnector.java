@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetSocketAddress;
-import java.util.function.BiConsumer;
 
 /**
  * Opens client connections on one verticle's event loop: a channel from Vert.x's transport (epoll
@@ -57,15 +56,14 @@ final class ClientConnector {
    * Sets {@code c.channel} before anything can fail asynchronously, so every later callback can
    * tell whether it is about the connection's current channel.
    *
-   * @param onFailure called on the event loop when the channel cannot be made, registered or connected
+   * @param life is told on the event loop when the channel cannot be made, registered or connected
    */
-  void connect(SimulatedConnection c, Target target, SimulatorVerticle verticle,
-      BiConsumer<Channel, Throwable> onFailure) {
+  void connect(SimulatedConnection c, Target target, ConnectionLife life) {
     Channel ch;
     try {
       ch = channels.newChannel();
     } catch (Throwable e) { // EMFILE surfaces here, wrapped in a ChannelException
-      onFailure.accept(null, e);
+      life.connectFailed(c, null, e);
       return;
     }
     c.channel = ch;
@@ -80,17 +78,17 @@ final class ClientConnector {
         WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, MAX_FRAME_BYTES);
     ch.pipeline().addLast("http", new HttpClientCodec(HTTP_MAX_INITIAL_LINE, HTTP_MAX_HEADERS, HANDSHAKE_MAX_BODY));
     ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HANDSHAKE_MAX_BODY));
-    ch.pipeline().addLast(HandshakeHandler.NAME, new HandshakeHandler(verticle, c, handshaker));
+    ch.pipeline().addLast(HandshakeHandler.NAME, new HandshakeHandler(life, c, handshaker));
     InetSocketAddress source = sourceFor(c.seat);
     loop.register(ch).addListener((ChannelFutureListener) reg -> {
       if (!reg.isSuccess()) {
-        onFailure.accept(ch, reg.cause());
+        life.connectFailed(c, ch, reg.cause());
         return;
       }
       ChannelFuture connect = source == null ? ch.connect(target.address()) : ch.connect(target.address(), source);
       connect.addListener((ChannelFutureListener) f -> {
         if (!f.isSuccess()) {
-          onFailure.accept(ch, f.cause());
+          life.connectFailed(c, ch, f.cause());
         }
       });
     });

@@ -1,46 +1,52 @@
 package dev.holdfast.simulator.connection;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /**
  * The life of one simulated connection, as explicit states with explicit transitions:
  *
  * <pre>
- *   CLOSED ──▶ WAITING ──▶ CONNECTING ──▶ OPEN ──▶ CLOSING ──▶ CLOSED
- *     │  ▲        │            │           │                    ▲
- *     │  └────────┘ (retired)  └─(failed)──┼────(dropped)───────┘
- *     └──────────▶ CONNECTING              │
+ *          ┌──────────── failed ─────────────┐   ┌──── dropped / closed, to reopen ────┐
+ *          ▼                                 │   ▼                                     │
+ *   ──▶ WAITING ──▶ CONNECTING ──▶ OPEN ──▶ CLOSING ──────────────────────────────────┘
+ *          │            │            │         │
+ *          └────────────┴────────────┴─────────┴──▶ CLOSED (the run is over)  or  RETIRED (out of the share)
  * </pre>
  *
- * A failed attempt goes back to CLOSED and then WAITING for its backoff; an open connection that
- * the server drops without a close frame goes straight to CLOSED. Any other move is a bug, and
- * {@link SimulatedConnection#moveTo} rejects it.
+ * Every event is one move, made by {@link ConnectionLife}, which also performs the move's side
+ * effects (handshake slot, ledger counts, timers). A move this table does not allow is a bug: it
+ * is refused and counted ({@code illegalTransitions} in {@code /status} and the report).
  */
 public enum ConnectionState {
-  /** No socket, nothing scheduled: before the first open, after a close, or retired. */
-  CLOSED,
-  /** No socket; waiting for the reopen delay or backoff to pass, or for a handshake slot. */
+  /** No socket; waiting for the reopen delay or backoff to pass, or for a handshake slot. A new seat starts here. */
   WAITING,
   /** TCP connect and WebSocket handshake in flight. */
   CONNECTING,
   /** Upgraded: sending messages and checking echoes. */
   OPEN,
-  /** A close frame has been sent (or received and answered); waiting for the socket to close. */
-  CLOSING;
+  /** A close frame has been sent (or received and answered), or the socket cut; waiting for it to close. */
+  CLOSING,
+  /** Closed because the run is over: not reopened. */
+  CLOSED,
+  /** Closed for good because the seat left this verticle's share (a rebalance); counted once per retired seat. */
+  RETIRED;
 
-  private Set<ConnectionState> next;
+  private int next;
 
   static {
-    CLOSED.next = EnumSet.of(WAITING, CONNECTING);
-    WAITING.next = EnumSet.of(CONNECTING, CLOSED);
-    CONNECTING.next = EnumSet.of(OPEN, CLOSED);
-    OPEN.next = EnumSet.of(CLOSING, CLOSED);
-    CLOSING.next = EnumSet.of(CLOSED);
+    WAITING.allow(CONNECTING, CLOSED, RETIRED);
+    CONNECTING.allow(OPEN, WAITING, CLOSED, RETIRED);
+    OPEN.allow(CLOSING, WAITING, CLOSED, RETIRED);
+    CLOSING.allow(WAITING, CLOSED, RETIRED);
+    CLOSED.allow(RETIRED);
+  }
+
+  private void allow(ConnectionState... targets) {
+    for (ConnectionState t : targets) {
+      next |= 1 << t.ordinal();
+    }
   }
 
   /** True when a connection in this state may move to {@code target}. */
   public boolean canMoveTo(ConnectionState target) {
-    return next.contains(target);
+    return (next & 1 << target.ordinal()) != 0;
   }
 }

@@ -115,6 +115,7 @@ final class MessageFlow {
       ledger.count(Count.LATE);
     }
     latency.recordValue(micros(nanos));
+    ledger.echoLatency().record(nanos); // the same latency in Prometheus buckets
   }
 
   private static long micros(long nanos) {

@@ -9,7 +9,8 @@ import io.netty.channel.Channel;
  * One seat of the population: a connection that is opened, held, closed and reopened again and
  * again, as one small object reused for its whole life (about 120 bytes with its echo tracker).
  * There are no per-connection timers: the verticle's {@link TimingWheel} wakes it through the
- * links it inherits. Touched only by its verticle's event loop.
+ * links it inherits. Only {@link ConnectionLife} changes its state; touched only by its verticle's
+ * event loop.
  */
 public final class SimulatedConnection extends TimingWheel.Entry {
 
@@ -18,7 +19,7 @@ public final class SimulatedConnection extends TimingWheel.Entry {
 
   final int seat;
   final EchoTracker echoes = new EchoTracker();
-  private ConnectionState state = ConnectionState.CLOSED;
+  ConnectionState state = ConnectionState.WAITING;
   Channel channel;
   Target target;
   /** Unique per open, carried in every payload: an echo from another connection is caught. */
@@ -32,8 +33,8 @@ public final class SimulatedConnection extends TimingWheel.Entry {
   byte failures;
   /** The server's close frame arrived: every echo it sent before has arrived too. */
   boolean closeAnswered;
-  /** The seat is no longer part of this verticle's share: once closed, it stays closed. */
-  boolean retired;
+  /** The seat has left the share while closing: once closed, it is RETIRED instead of reopened. */
+  boolean retiring;
 
   SimulatedConnection(int seat) {
     this.seat = seat;
@@ -41,16 +42,6 @@ public final class SimulatedConnection extends TimingWheel.Entry {
 
   public ConnectionState state() {
     return state;
-  }
-
-  /** Moves to {@code next}, rejecting a move the state machine does not allow. Returns the old state. */
-  public ConnectionState moveTo(ConnectionState next) {
-    ConnectionState old = state;
-    if (!old.canMoveTo(next)) {
-      throw new IllegalStateException("connection " + seat + ": " + old + " -> " + next + " is not a legal transition");
-    }
-    state = next;
-    return old;
   }
 
   @Override

@@ -1,11 +1,14 @@
 package dev.holdfast.simulator.connection;
 
+import dev.holdfast.counting.SingleWriterCounters;
+import dev.holdfast.metrics.LatencyBuckets;
 import dev.holdfast.simulator.errors.ErrorCounts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The counts of one simulator verticle: connections by state, opens, closes by cause, messages and
+ * The counts of one simulator verticle: connections by state (RETIRED counts every seat retired
+ * in the run), opens, closes by cause, messages and
  * their echo checks, errors by class, and connections per target.
  *
  * <p>Single writer: only the verticle's own event loop writes, with plain increments published by
@@ -37,7 +40,9 @@ public final class SimulatorLedger {
     /** Messages unanswered when their connection dropped without a close frame. */
     ABANDONED,
     /** Attempts that found every target backing off. */
-    NO_TARGET
+    NO_TARGET,
+    /** Events a connection's state did not accept: bugs, refused by {@link ConnectionLife}; 0 in a clean run. */
+    ILLEGAL_TRANSITIONS
   }
 
   private static final int STATES = 0;
@@ -49,15 +54,17 @@ public final class SimulatorLedger {
 
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
-  private final long[] slots = new long[SIZE];
+  private final SingleWriterCounters slots = new SingleWriterCounters(SIZE);
   private volatile long[] perTarget = new long[8];
+  private final LatencyBuckets handshakeLatency = new LatencyBuckets();
+  private final LatencyBuckets echoLatency = new LatencyBuckets();
 
   private void add(int slot, long delta) {
-    SLOT.setRelease(slots, slot, slots[slot] + delta);
+    slots.add(slot, delta);
   }
 
   private long read(int slot) {
-    return (long) SLOT.getAcquire(slots, slot);
+    return slots.get(slot);
   }
 
   /** A connection moved between states. Event loop only. */
@@ -66,14 +73,9 @@ public final class SimulatorLedger {
     add(STATES + to.ordinal(), 1);
   }
 
-  /** A seat was created, in state CLOSED. Event loop only. */
+  /** A seat was created, in state WAITING. Event loop only. */
   void onSeatAdded() {
-    add(STATES + ConnectionState.CLOSED.ordinal(), 1);
-  }
-
-  /** A closed, retired seat was dropped. Event loop only. */
-  void onSeatDropped() {
-    add(STATES + ConnectionState.CLOSED.ordinal(), -1);
+    add(STATES + ConnectionState.WAITING.ordinal(), 1);
   }
 
   void count(Count c) {
@@ -95,9 +97,7 @@ public final class SimulatorLedger {
   }
 
   void lag(long nanos) {
-    if (nanos > slots[LAG_MAX]) {
-      SLOT.setRelease(slots, LAG_MAX, nanos);
-    }
+    slots.raiseTo(LAG_MAX, nanos);
   }
 
   /** One more (or fewer) connection of this verticle assigned to target {@code index}. Event loop only. */
@@ -138,6 +138,19 @@ public final class SimulatorLedger {
   /** Errors counted under {@link ErrorCounts} index {@code i}. */
   public long errors(int i) {
     return read(ERRORS + i);
+  }
+
+  /** Handshake latency (TCP connect to the 101), in Prometheus buckets. Event loop writes only. */
+  public LatencyBuckets handshakeLatency() {
+    return handshakeLatency;
+  }
+
+  /**
+   * Echo latency from the intended send time, in Prometheus buckets (the same figures as the
+   * HdrHistograms, so a fleet's percentiles can be computed by Prometheus). Event loop writes only.
+   */
+  public LatencyBuckets echoLatency() {
+    return echoLatency;
   }
 
   /** The longest the verticle's schedule ran behind its clock, in nanoseconds. */

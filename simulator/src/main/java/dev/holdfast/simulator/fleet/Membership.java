@@ -15,4 +15,13 @@ public interface Membership {
 
   /** The ids of the live simulator members, sorted, this node included once it has joined. */
   List<String> members();
+
+  /**
+   * False for a fleet of one that never changes: its share (the whole population) is known at
+   * start, so a share it cannot hold is refused before the run. A clustered simulator starts with
+   * any population and checks its share once the fleet is known.
+   */
+  default boolean clustered() {
+    return true;
+  }
 }

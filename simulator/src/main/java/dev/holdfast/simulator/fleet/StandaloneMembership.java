@@ -7,6 +7,7 @@ public final class StandaloneMembership implements Membership {
 
   private final String selfId;
 
+  /** A fleet of {@code selfId} alone. */
   public StandaloneMembership(String selfId) {
     this.selfId = selfId;
   }
@@ -19,5 +20,10 @@ public final class StandaloneMembership implements Membership {
   @Override
   public List<String> members() {
     return List.of(selfId);
+  }
+
+  @Override
+  public boolean clustered() {
+    return false;
   }
 }

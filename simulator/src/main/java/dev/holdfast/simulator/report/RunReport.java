@@ -1,6 +1,7 @@
 package dev.holdfast.simulator.report;
 
 import dev.holdfast.config.Durations;
+import dev.holdfast.simulator.config.ReportOptions;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.connection.CloseCause;
 import dev.holdfast.simulator.connection.LedgerTotals;
@@ -35,19 +36,19 @@ public final class RunReport {
   /** Derives the report from what the run observed. */
   public static RunReport from(RunFacts f) {
     SimulatorConfig c = f.config();
-    LedgerTotals t = f.totals();
+    LedgerTotals t = f.observed().totals();
     double tolerance = c.tolerance();
-    long share = f.share();
+    long share = f.end().share();
 
     // population: every sample after the ramp, except while recovering from a storm, within tolerance
     List<TimelineSample> after = new ArrayList<>();
     boolean stormSeen = false;
     boolean recovering = false;
-    for (TimelineSample s : f.timeline()) {
-      if (Double.isNaN(f.rampSeconds()) || s.seconds() < f.rampSeconds()) {
+    for (TimelineSample s : f.observed().timeline()) {
+      if (Double.isNaN(f.ramp().seconds()) || s.seconds() < f.ramp().seconds()) {
         continue;
       }
-      if (!stormSeen && !Double.isNaN(f.stormAtSeconds()) && s.seconds() >= f.stormAtSeconds()) {
+      if (!stormSeen && !Double.isNaN(f.ramp().stormAtSeconds()) && s.seconds() >= f.ramp().stormAtSeconds()) {
         stormSeen = true;
         recovering = true; // a storm's dip is intended: skip samples until the population is back
       }
@@ -62,13 +63,13 @@ public final class RunReport {
     long min = after.stream().mapToLong(TimelineSample::held).min().orElse(-1);
     long max = after.stream().mapToLong(TimelineSample::held).max().orElse(-1);
     long outside = after.stream().filter(s -> !withinTolerance(s.held(), s.target(), tolerance)).count();
-    boolean held = !Double.isNaN(f.rampSeconds()) && outside == 0 && withinTolerance(f.heldAtEnd(), share, tolerance);
+    boolean held = !Double.isNaN(f.ramp().seconds()) && outside == 0 && withinTolerance(f.end().held(), share, tolerance);
 
     double periodSeconds = c.churn().period().toNanos() / 1e9;
-    Double achieved = Double.isNaN(f.churnWindowSeconds()) || f.churnWindowSeconds() <= 0 || share == 0 ? null
-        : round4(f.churnWindowCloses() / (double) share / (f.churnWindowSeconds() / periodSeconds));
+    Double achieved = Double.isNaN(f.ramp().churnWindowSeconds()) || f.ramp().churnWindowSeconds() <= 0 || share == 0 ? null
+        : round4(f.ramp().churnWindowCloses() / (double) share / (f.ramp().churnWindowSeconds() / periodSeconds));
 
-    LatencySummary latency = LatencySummary.of(f.latencyMicros());
+    LatencySummary latency = LatencySummary.of(f.observed().latencyMicros());
     JsonObject errors = new JsonObject();
     for (ErrorClass e : ErrorClass.values()) {
       errors.put(e.key(), t.errors(ErrorCounts.of(e)));
@@ -78,43 +79,48 @@ public final class RunReport {
         errors.put(ErrorCounts.key(i), t.errors(i));
       }
     }
-    boolean osAgrees = f.osAtEnd() < 0 || f.osAtEnd() == f.heldAtEnd();
-    boolean clusterAgrees = f.clusterAtEnd() < 0 || f.clusterAtEnd() == f.heldAtEnd();
+    boolean osAgrees = f.end().os() < 0 || f.end().os() == f.end().held();
+    boolean clusterAgrees = f.end().cluster() < 0 || f.end().cluster() == f.end().held();
     long echoErrors = t.echoErrors();
     JsonArray timeline = new JsonArray();
-    f.timeline().forEach(s -> timeline.add(s.toJson()));
+    f.observed().timeline().forEach(s -> timeline.add(s.toJson()));
 
+    JsonObject population = new JsonObject()
+        .put("target", c.population())
+        .put("share", share)
+        .put("heldAtEnd", f.end().held())
+        .put("tolerance", tolerance)
+        .put("minHeldAfterRamp", min)
+        .put("maxHeldAfterRamp", max)
+        .put("samplesAfterRamp", after.size())
+        .put("samplesOutsideTolerance", outside)
+        .put("withinTolerance", held);
+    if (f.node().fleetProblem() != null) {
+      population.put("fleetTooSmall", f.node().fleetProblem()); // only when it is: a clean report is unchanged
+    }
     JsonObject json = new JsonObject()
         .put("run", new JsonObject()
-            .put("nodeId", f.nodeId())
-            .put("members", new JsonArray(new ArrayList<>(f.members())))
-            .put("instances", f.instances())
-            .put("transport", f.transport())
-            .put("startedAt", Instant.ofEpochMilli(f.startedAtEpochMillis()).toString())
-            .put("holdSeconds", round3(f.holdSeconds()))
-            .put("settleSeconds", round3(f.settleSeconds()))
-            .put("settled", f.settled())
-            .put("closeSeconds", round3(f.closeSeconds()))
-            .put("openFileLimit", f.openFileLimit())
-            .put("schedulerLagMaxMs", round3(t.lagMaxNanos() / 1e6)))
+            .put("nodeId", f.node().nodeId())
+            .put("members", new JsonArray(new ArrayList<>(f.node().members())))
+            .put("instances", f.node().instances())
+            .put("transport", f.node().transport())
+            .put("startedAt", Instant.ofEpochMilli(f.node().startedAtEpochMillis()).toString())
+            .put("holdSeconds", round3(f.phases().holdSeconds()))
+            .put("settleSeconds", round3(f.phases().settleSeconds()))
+            .put("settled", f.phases().settled())
+            .put("closeSeconds", round3(f.phases().closeSeconds()))
+            .put("openFileLimit", f.node().openFileLimit())
+            .put("schedulerLagMaxMs", round3(t.lagMaxNanos() / 1e6))
+            .put("illegalTransitions", t.get(Count.ILLEGAL_TRANSITIONS)))
         .put("config", c.toJson())
-        .put("population", new JsonObject()
-            .put("target", c.population())
-            .put("share", share)
-            .put("heldAtEnd", f.heldAtEnd())
-            .put("tolerance", tolerance)
-            .put("minHeldAfterRamp", min)
-            .put("maxHeldAfterRamp", max)
-            .put("samplesAfterRamp", after.size())
-            .put("samplesOutsideTolerance", outside)
-            .put("withinTolerance", held))
+        .put("population", population)
         .put("ramp", new JsonObject()
-            .put("seconds", Double.isNaN(f.rampSeconds()) ? null : round3(f.rampSeconds()))
-            .put("fromFirstOpenSeconds", Double.isNaN(f.rampFromFirstOpenSeconds()) ? null
-                : round3(f.rampFromFirstOpenSeconds()))
-            .put("handshakesPerSecond", Double.isNaN(f.rampFromFirstOpenSeconds()) || f.rampFromFirstOpenSeconds() <= 0 ? null
-                : Math.round(f.openedAtRampDone() / f.rampFromFirstOpenSeconds()))
-            .put("peakHandshakesPerSecond", f.timeline().stream().mapToLong(s -> Math.round(s.openedPerSecond())).max().orElse(0))
+            .put("seconds", Double.isNaN(f.ramp().seconds()) ? null : round3(f.ramp().seconds()))
+            .put("fromFirstOpenSeconds", Double.isNaN(f.ramp().fromFirstOpenSeconds()) ? null
+                : round3(f.ramp().fromFirstOpenSeconds()))
+            .put("handshakesPerSecond", Double.isNaN(f.ramp().fromFirstOpenSeconds()) || f.ramp().fromFirstOpenSeconds() <= 0 ? null
+                : Math.round(f.ramp().openedByThen() / f.ramp().fromFirstOpenSeconds()))
+            .put("peakHandshakesPerSecond", f.observed().timeline().stream().mapToLong(s -> Math.round(s.openedPerSecond())).max().orElse(0))
             .put("handshakesStarted", t.get(Count.HANDSHAKES))
             .put("opened", t.get(Count.OPENED))
             .put("noTargetAvailable", t.get(Count.NO_TARGET)))
@@ -122,8 +128,8 @@ public final class RunReport {
             .put("configuredFraction", c.churn().fraction())
             .put("period", Durations.format(c.churn().period()))
             .put("achievedFraction", achieved)
-            .put("windowCloses", f.churnWindowCloses())
-            .put("windowSeconds", Double.isNaN(f.churnWindowSeconds()) ? null : round3(f.churnWindowSeconds()))
+            .put("windowCloses", f.ramp().churnWindowCloses())
+            .put("windowSeconds", Double.isNaN(f.ramp().churnWindowSeconds()) ? null : round3(f.ramp().churnWindowSeconds()))
             .put("closes", t.closedBy(CloseCause.CHURN))
             .put("stormCloses", t.closedBy(CloseCause.STORM))
             .put("rebalanceCloses", t.closedBy(CloseCause.REBALANCE))
@@ -139,17 +145,17 @@ public final class RunReport {
             .put("mismatched", t.get(Count.MISMATCHED))
             .put("late", t.get(Count.LATE))
             .put("abandoned", t.get(Count.ABANDONED))
-            .put("perSecond", f.holdSeconds() <= 0 ? 0 : Math.round(t.get(Count.SENT) / f.holdSeconds())))
+            .put("perSecond", f.phases().holdSeconds() <= 0 ? 0 : Math.round(t.get(Count.SENT) / f.phases().holdSeconds())))
         .put("latencyMs", latency.toJson().put("measuredFrom", "intended send time"))
-        .put("latencyMsAfterRamp", LatencySummary.of(f.latencyAfterRampMicros()).toJson())
-        .put("sendLagMs", LatencySummary.of(f.sendLagMicros()).toJson())
+        .put("latencyMsAfterRamp", LatencySummary.of(f.observed().latencyAfterRampMicros()).toJson())
+        .put("sendLagMs", LatencySummary.of(f.observed().sendLagMicros()).toJson())
         .put("errors", errors)
         .put("counts", new JsonObject()
-            .put("simulator", f.heldAtEnd())
-            .put("os", f.osAtEnd())
-            .put("cluster", f.clusterAtEnd())
-            .put("driftOs", f.osAtEnd() < 0 ? null : f.osAtEnd() - f.heldAtEnd())
-            .put("driftCluster", f.clusterAtEnd() < 0 ? null : f.clusterAtEnd() - f.heldAtEnd())
+            .put("simulator", f.end().held())
+            .put("os", f.end().os())
+            .put("cluster", f.end().cluster())
+            .put("driftOs", f.end().os() < 0 ? null : f.end().os() - f.end().held())
+            .put("driftCluster", f.end().cluster() < 0 ? null : f.end().cluster() - f.end().held())
             .put("agree", osAgrees && clusterAgrees))
         .put("verdict", new JsonObject()
             .put("echoErrors", echoErrors)
@@ -157,6 +163,7 @@ public final class RunReport {
             .put("countsAgree", osAgrees && clusterAgrees)
             .put("ok", echoErrors == 0 && held && osAgrees && clusterAgrees))
         .put("timeline", timeline);
+    Thresholds.applyTo(json, c.thresholds());
     return new RunReport(json);
   }
 
@@ -181,6 +188,11 @@ public final class RunReport {
     return json.getJsonObject("verdict").getLong("echoErrors");
   }
 
+  /** Whether every threshold of {@code $.thresholds} passed. */
+  public boolean thresholdsPassed() {
+    return json.getJsonObject("verdict").getBoolean("thresholdsPassed", true);
+  }
+
   /** The report as text, for the terminal. */
   public String toText() {
     JsonObject run = json.getJsonObject("run");
@@ -200,6 +212,13 @@ public final class RunReport {
     line(b, "  population  target %d (this node %d), held at end %d, after ramp min %d max %d, tolerance %.0f%%: %s",
         pop.getLong("target"), pop.getLong("share"), pop.getLong("heldAtEnd"), pop.getLong("minHeldAfterRamp"),
         pop.getLong("maxHeldAfterRamp"), pop.getDouble("tolerance") * 100, pop.getBoolean("withinTolerance") ? "held" : "NOT held");
+    if (pop.containsKey("fleetTooSmall")) {
+      line(b, "  fleet       TOO SMALL: %s", pop.getString("fleetTooSmall"));
+    }
+    if (run.getLong("illegalTransitions", 0L) > 0) {
+      line(b, "  ILLEGAL     %d connection state transitions refused: a simulator bug, please report it",
+          run.getLong("illegalTransitions"));
+    }
     line(b, "  ramp        %s, %s handshakes/s (peak %d/s); %d handshakes started, %d opened",
         ramp.getValue("seconds") == null ? "never completed"
             : "done at " + ramp.getDouble("seconds") + "s (" + ramp.getDouble("fromFirstOpenSeconds") + "s from the first open)",
@@ -236,10 +255,12 @@ public final class RunReport {
     line(b, "  errors     %s", errs.length() == 0 ? " none" : errs.toString());
     line(b, "  counts      simulator %d, os %s, cluster %s: %s", counts.getLong("simulator"), unknown(counts.getLong("os")),
         unknown(counts.getLong("cluster")), counts.getBoolean("agree") ? "agree" : "DRIFT");
+    b.append(Thresholds.toText(json));
     line(b, "  verdict     %s", verdict.getBoolean("ok") ? "OK"
         : (verdict.getLong("echoErrors") > 0 ? "ECHO ERRORS " + verdict.getLong("echoErrors") + "; " : "")
         + (verdict.getBoolean("populationHeld") ? "" : "population not held; ")
-        + (verdict.getBoolean("countsAgree") ? "" : "counts drift"));
+        + (verdict.getBoolean("countsAgree") ? "" : "counts drift; ")
+        + (verdict.getBoolean("thresholdsPassed", true) ? "" : "thresholds failed"));
     return b.toString();
   }
 
@@ -257,7 +278,7 @@ public final class RunReport {
   }
 
   /** Writes the configured report files (JSON, text, HTML); returns the paths written. */
-  public List<Path> write(SimulatorConfig.Report where) {
+  public List<Path> write(ReportOptions where) {
     List<Path> written = new ArrayList<>();
     writeIf(where.json(), json.encodePrettily(), written);
     writeIf(where.text(), toText(), written);

@@ -43,7 +43,7 @@ class SimulatorConfigTest {
     assertThat(c.duration()).isEqualTo(SimulatorConfig.DEFAULT_DURATION);
     assertThat(c.adminPort()).isEqualTo(SimulatorConfig.DEFAULT_ADMIN_PORT);
     assertThat(c.churn().storm()).isNull();
-    assertThat(c.messages().lostAfter()).isEqualTo(SimulatorConfig.Messages.DEFAULT_LOST_AFTER);
+    assertThat(c.messages().lostAfter()).isEqualTo(MessagesOptions.DEFAULT_LOST_AFTER);
     assertThat(c.cluster().enabled()).isTrue();
     // the effective config reads back as the same config
     assertThat(SimulatorConfig.fromJson(c.toJson()).toJson()).isEqualTo(c.toJson());
@@ -98,7 +98,7 @@ class SimulatorConfigTest {
   void stormTakesItsDefaultsFromChurnAndDuration() {
     SimulatorConfig c = SimulatorConfig.fromJson(new JsonObject("{\"duration\": \"40s\", \"churn\": {\"storm\": {}}}"));
     assertThat(c.churn().storm().at()).isEqualTo(Duration.ofSeconds(20));
-    assertThat(c.churn().storm().fraction()).isEqualTo(SimulatorConfig.Storm.DEFAULT_FRACTION);
+    assertThat(c.churn().storm().fraction()).isEqualTo(StormOptions.DEFAULT_FRACTION);
     assertThat(c.churn().storm().reconnectDelay()).containsExactly(c.churn().reconnectDelay());
     assertThat(c.churn().storm().abrupt()).isFalse();
   }

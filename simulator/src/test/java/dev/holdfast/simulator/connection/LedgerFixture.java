@@ -30,7 +30,6 @@ public final class LedgerFixture {
   public LedgerFixture open(int n) {
     for (int i = 0; i < n; i++) {
       ledger.onSeatAdded();
-      ledger.onMove(ConnectionState.CLOSED, ConnectionState.WAITING);
       ledger.onMove(ConnectionState.WAITING, ConnectionState.CONNECTING);
       ledger.onMove(ConnectionState.CONNECTING, ConnectionState.OPEN);
     }

@@ -3,6 +3,7 @@ package dev.holdfast.simulator.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.holdfast.simulator.config.ReportOptions;
 import dev.holdfast.simulator.config.SimulatorConfig;
 import dev.holdfast.simulator.connection.CloseCause;
 import dev.holdfast.simulator.connection.LedgerFixture;
@@ -29,9 +30,10 @@ class RunReportTest {
     for (int i = 1; i <= 1000; i++) {
       latency.recordValue(i * 10L); // 10 µs .. 10 ms
     }
-    return new RunFacts(config, "sim-1", List.of("sim-1"), 2, "native", 2000, 0L, 30.0, 0.5, true, 1.0, totals,
-        latency, latency, new Histogram(3_600_000_000L, 2), timeline, 2.0, 1.8, 2000, 1080, 27.0, stormAt, heldAtEnd, os, cluster,
-        20_000);
+    return new RunFacts(config, new RunFacts.Node("sim-1", List.of("sim-1"), 2, "native", 0L, 20_000, null),
+        new RunFacts.Phases(30.0, 0.5, true, 1.0), new RunFacts.Ramp(2.0, 1.8, 2000, 1080, 27.0, stormAt),
+        new RunFacts.Observed(totals, latency, latency, new Histogram(3_600_000_000L, 2), timeline),
+        new RunFacts.End(2000, heldAtEnd, os, cluster));
   }
 
   private static List<TimelineSample> steady(long... held) {
@@ -120,7 +122,7 @@ class RunReportTest {
   void writesTextJsonAndHtmlWithPlots(@TempDir Path dir) throws Exception {
     LedgerTotals totals = LedgerTotals.of(List.of(new LedgerFixture().count(Count.SENT, 10).ledger()));
     RunReport r = RunReport.from(facts(totals, steady(1500, 1990, 1985, 1992), 2000, 2000, 2000, Double.NaN));
-    SimulatorConfig.Report where = new SimulatorConfig.Report();
+    ReportOptions where = new ReportOptions();
     where.json(dir.resolve("r.json").toString()).text(dir.resolve("r.txt").toString())
         .html(dir.resolve("sub/r.html").toString());
     assertThat(r.write(where)).hasSize(3);
@@ -128,8 +130,8 @@ class RunReportTest {
         .isEqualTo(2000);
     assertThat(Files.readString(dir.resolve("r.txt"))).startsWith("holdfast simulate report");
     String html = Files.readString(dir.resolve("sub/r.html"));
-    assertThat(html).contains("<svg").contains("<polyline").contains("Held connections").contains("Churn closes");
-    assertThat(html.split("<svg", -1)).hasSize(4);
+    assertThat(html).contains("uPlot").contains("Held connections").contains("Opens and closes").contains("Thresholds")
+        .contains("data-plots=\"5\"").doesNotContain("<script src");
   }
 
   @Test

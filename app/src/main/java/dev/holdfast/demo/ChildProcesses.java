@@ -1,0 +1,143 @@
+package dev.holdfast.demo;
+
+import io.vertx.core.json.JsonArray;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The demo's child processes: starts each as {@code java <bin/holdfast's flags> -jar holdfast.jar
+ * ROLE ...} in a session of its own (so a terminal's Ctrl-C reaches the demo alone, which stops them
+ * in order), with its output in a log file of the run folder; lists them in {@code children.json};
+ * and stops them by PID: SIGTERM, then SIGKILL after a grace period.
+ */
+public final class ChildProcesses implements AutoCloseable {
+
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  private final Path outDir;
+  private final List<String> jvm;
+  private final List<Child> children = new CopyOnWriteArrayList<>();
+  private final Set<Integer> portsGiven = new HashSet<>();
+
+  /** @param jvm the command up to and including {@code -jar holdfast.jar} */
+  public ChildProcesses(Path outDir, List<String> jvm) {
+    this.outDir = outDir;
+    this.jvm = List.copyOf(jvm);
+  }
+
+  /**
+   * The JVM command of {@code bin/holdfast} for this jar: the same heap, collector, compact object
+   * headers where the JVM has them (Java 25+) and {@code --add-opens}, plus
+   * {@code HOLDFAST_JAVA_OPTS}, and the watch on this process's PID.
+   */
+  public static List<String> holdfastJvm(Path jar) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String heap = System.getenv().getOrDefault("HOLDFAST_HEAP", "2g");
+    cmd.addAll(List.of("-Xms256m", "-Xmx" + heap, "-XX:+UseG1GC"));
+    if (Runtime.version().feature() >= 25) {
+      cmd.add("-XX:+UseCompactObjectHeaders");
+    }
+    for (String open : List.of("java.base/java.lang", "java.base/java.nio", "java.base/sun.nio.ch",
+        "java.management/sun.management", "jdk.management/com.sun.management.internal")) {
+      cmd.add("--add-opens");
+      cmd.add(open + "=ALL-UNNAMED");
+    }
+    String extra = System.getenv("HOLDFAST_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid());
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    return cmd;
+  }
+
+  /** A loopback port free now and not yet handed to another child of this demo. */
+  public synchronized int freePort() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        if (portsGiven.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("no free loopback port", e);
+      }
+    }
+    throw new IllegalStateException("no free loopback port after 50 attempts");
+  }
+
+  /** Starts {@code holdfast ARGS} as a child; its output goes to {@code NAME.log} in the run folder. */
+  public Child start(Child.Role role, String name, int adminPort, int wsPort, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      cmd.add(SETSID.toString());
+    }
+    cmd.addAll(jvm);
+    cmd.addAll(args);
+    Path log = outDir.resolve(name + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    Child c = new Child(role, name, adminPort, wsPort, log, p);
+    children.add(c);
+    writeList();
+    return c;
+  }
+
+  /** Every child started, in start order. */
+  public List<Child> all() {
+    return List.copyOf(children);
+  }
+
+  public List<Child> of(Child.Role role) {
+    return children.stream().filter(c -> c.role() == role).toList();
+  }
+
+  /** Writes {@code children.json}: role, name, PID, admin URL and log of each child. */
+  public void writeList() {
+    JsonArray a = new JsonArray();
+    children.forEach(c -> a.add(c.toJson()));
+    try {
+      Files.writeString(outDir.resolve("children.json"), a.encodePrettily(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGTERM to each running child of the list, then SIGKILL to those still running after {@code grace}. */
+  public static void stop(List<Child> which, Duration grace) {
+    which.stream().filter(Child::alive).forEach(c -> c.process().toHandle().destroy());
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Child c : which) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!c.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+          c.process().toHandle().destroyForcibly();
+          c.process().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        c.process().toHandle().destroyForcibly();
+      }
+    }
+  }
+
+  /** Stops every child still running: simulators first (they report), then nodes. */
+  @Override
+  public void close() {
+    stop(of(Child.Role.SIMULATOR), Duration.ofSeconds(30));
+    stop(of(Child.Role.NODE), Duration.ofSeconds(20));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.holdfast.demo;
+
+import dev.holdfast.os.OpenFileLimit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a demo is laid out on this machine, before anything starts: how many connections each node
+ * and simulator process takes, whether their open-file limit lets them hold that (and if not, how
+ * many processes it would take), which source addresses each simulator connects from so that no
+ * address runs out of ephemeral ports, the ramp rate that covers the churn, and how often the
+ * nodes' {@code /status} is read. Pure: the numbers of the machine come in as arguments.
+ *
+ * @param nodes echo-node processes
+ * @param simulators simulator processes
+ * @param connections the population held across the fleet
+ * @param perNode connections a node holds, evenly spread (rounded up)
+ * @param perSimulator connections a simulator holds (rounded up)
+ * @param sourceAddresses per simulator, the 127.0.0.x addresses it connects from
+ * @param rampPerSecond handshakes per second fleet-wide: the ramp, and at least three times the churn's reopens
+ * @param nodeStatusEverySeconds how often each node's {@code /status} is read (it reads the kernel's socket table fresh)
+ */
+public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
+    List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds) {
+
+  /** Open files a node keeps back from its sockets (the node's default {@code openFileReserve}). */
+  public static final long NODE_RESERVE = 1000;
+  /** Open files a simulator keeps back (the simulator's default {@code openFileReserve}). */
+  public static final long SIMULATOR_RESERVE = 500;
+  /** Of each source address's ephemeral ports, the part used: churn keeps closed sockets in TIME_WAIT a while. */
+  static final double PORT_USE = 0.8;
+  /** 127.0.0.2 .. 127.0.0.254 (127.0.0.1 is the nodes' address). */
+  static final int MAX_SOURCE_ADDRESSES = 253;
+  /** One node's {@code /status} read per second is cheap up to this many sockets on the machine. */
+  static final long STATUS_SOCKETS_PER_SECOND = 20_000;
+
+  /** The machine's figures the plan depends on. */
+  public record Machine(long openFileLimit, int ephemeralPorts) {
+
+    /** This machine: its open-file limit, and the size of {@code net.ipv4.ip_local_port_range}. */
+    public static Machine here() {
+      int ports = 28_232;
+      try {
+        String[] r = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+            .trim().split("\\s+");
+        ports = Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1;
+      } catch (java.io.IOException | RuntimeException e) {
+        // not Linux: the usual range
+      }
+      return new Machine(OpenFileLimit.max(), ports);
+    }
+  }
+
+  /** A demo this machine's processes cannot hold, with the process counts it would need. */
+  public static final class Refused extends Exception {
+    private final int nodesNeeded;
+    private final int simulatorsNeeded;
+
+    Refused(String message, int nodesNeeded, int simulatorsNeeded) {
+      super(message, null, false, false);
+      this.nodesNeeded = nodesNeeded;
+      this.simulatorsNeeded = simulatorsNeeded;
+    }
+
+    public int nodesNeeded() {
+      return nodesNeeded;
+    }
+
+    public int simulatorsNeeded() {
+      return simulatorsNeeded;
+    }
+  }
+
+  /**
+   * Plans a demo, or refuses it.
+   *
+   * @param tolerance how far above its share a process may go (the simulator's {@code tolerance}): headroom per process
+   * @param churnPerSecond reopens per second the churn asks for, fleet-wide
+   */
+  public static DemoPlan of(int nodes, int simulators, long connections, double tolerance, double churnPerSecond,
+      Machine machine) throws Refused {
+    if (nodes < 1 || simulators < 1 || connections < 1) {
+      throw new IllegalArgumentException("nodes, simulators and connections must be at least 1");
+    }
+    long nodeRoom = OpenFileLimit.socketsAllowed(machine.openFileLimit(), NODE_RESERVE);
+    long simRoom = OpenFileLimit.socketsAllowed(machine.openFileLimit(), SIMULATOR_RESERVE);
+    // the held count may stray above a process's share by the tolerance
+    long withHeadroom = (long) Math.ceil(connections * (1 + tolerance));
+    int nodesNeeded = needed(withHeadroom, nodeRoom);
+    int simsNeeded = needed(withHeadroom, simRoom);
+    long portsPerAddress = (long) Math.floor(machine.ephemeralPorts() * PORT_USE);
+    long perSimulator = ceilDiv(connections, simulators);
+    int addressesEach = (int) Math.max(1, ceilDiv(perSimulator, Math.max(1, portsPerAddress)));
+    List<String> problems = new ArrayList<>();
+    if (nodes < nodesNeeded) {
+      problems.add("needs at least " + nodesNeeded + " nodes (each can hold " + nodeRoom + ": open-file limit "
+          + machine.openFileLimit() + " less a reserve of " + NODE_RESERVE + "); use --nodes " + nodesNeeded);
+    }
+    if (simulators < simsNeeded) {
+      problems.add("needs at least " + simsNeeded + " simulators (each can hold " + simRoom + ": open-file limit "
+          + machine.openFileLimit() + " less a reserve of " + SIMULATOR_RESERVE + "); use --simulators " + simsNeeded);
+    }
+    if ((long) addressesEach * simulators > MAX_SOURCE_ADDRESSES) {
+      int enough = (int) ceilDiv(connections, portsPerAddress);
+      problems.add("needs " + enough + " source addresses for the ephemeral ports (" + portsPerAddress
+          + " each), more than the " + MAX_SOURCE_ADDRESSES + " of 127.0.0.2-254; widen net.ipv4.ip_local_port_range");
+    }
+    if (!problems.isEmpty()) {
+      throw new Refused(String.format(Locale.ROOT, "%,d connections %s", connections, String.join("; and ", problems)),
+          Math.max(nodes, nodesNeeded), Math.max(simulators, simsNeeded));
+    }
+    List<List<String>> addresses = new ArrayList<>();
+    for (int s = 0; s < simulators; s++) {
+      List<String> mine = new ArrayList<>();
+      for (int a = 0; a < addressesEach; a++) {
+        mine.add("127.0.0." + (2 + s * addressesEach + a));
+      }
+      addresses.add(List.copyOf(mine));
+    }
+    double ramp = rampPerSecond(connections, churnPerSecond);
+    // both ends of every connection are in this machine's socket table, which each node's /status reads whole
+    int statusEvery = (int) Math.max(1, ceilDiv(2 * connections, STATUS_SOCKETS_PER_SECOND));
+    return new DemoPlan(nodes, simulators, connections, ceilDiv(connections, nodes), perSimulator, List.copyOf(addresses),
+        ramp, statusEvery);
+  }
+
+  /** Handshakes per second fleet-wide: the population in about 10 s (at least 1000/s), and churn's reopens three times over. */
+  public static double rampPerSecond(long connections, double churnPerSecond) {
+    return Math.max(Math.max(1000, Math.ceil(connections / 10.0)), Math.ceil(3 * churnPerSecond));
+  }
+
+  private static int needed(long connections, long room) {
+    return room <= 0 ? Integer.MAX_VALUE : (int) Math.max(1, ceilDiv(connections, room));
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.holdfast.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.holdfast.config.ConfigException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DemoPlanTest {
+
+  /** This machine's kind: 20,000 open files per process, the default 32768-60999 port range. */
+  private static final DemoPlan.Machine HERE = new DemoPlan.Machine(20_000, 28_232);
+
+  @Test
+  void theDefaultDemoFitsTwoNodesAndTwoSimulators() throws Exception {
+    DemoPlan p = DemoPlan.of(2, 2, 4000, 0.05, 80, HERE);
+    assertThat(p.perNode()).isEqualTo(2000);
+    assertThat(p.perSimulator()).isEqualTo(2000);
+    assertThat(p.sourceAddresses()).containsExactly(List.of("127.0.0.2"), List.of("127.0.0.3"));
+    assertThat(p.rampPerSecond()).isEqualTo(1000);
+    assertThat(p.nodeStatusEverySeconds()).isEqualTo(1);
+  }
+
+  @Test
+  void aPopulationTwoNodesCannotHoldIsRefusedWithTheCountItNeeds() {
+    // 100,000 x 1.05 over 19,000 sockets a node (20,000 less a reserve of 1,000) is 5.5: six nodes
+    assertThatThrownBy(() -> DemoPlan.of(2, 6, 100_000, 0.05, 2000, HERE))
+        .isInstanceOf(DemoPlan.Refused.class)
+        .hasMessageContaining("needs at least 6 nodes")
+        .hasMessageNotContaining("simulators")
+        .satisfies(e -> assertThat(((DemoPlan.Refused) e).nodesNeeded()).isEqualTo(6));
+    assertThatThrownBy(() -> DemoPlan.of(2, 2, 100_000, 0.05, 2000, HERE))
+        .hasMessageContaining("needs at least 6 nodes").hasMessageContaining("needs at least 6 simulators");
+  }
+
+  @Test
+  void theToleranceIsHeadroomAtTheEdge() throws Exception {
+    // 19,000 exactly fills one node; 5% above it does not
+    assertThat(DemoPlan.of(1, 1, 18_000, 0.05, 0, HERE).perNode()).isEqualTo(18_000);
+    assertThatThrownBy(() -> DemoPlan.of(1, 1, 19_000, 0.05, 0, HERE)).hasMessageContaining("needs at least 2 nodes");
+    assertThat(DemoPlan.of(1, 1, 19_000, 0.0, 0, HERE).perNode()).isEqualTo(19_000);
+  }
+
+  @Test
+  void atScaleEachSimulatorGetsItsOwnAddressesAndNodesAreReadLessOften() throws Exception {
+    DemoPlan p = DemoPlan.of(9, 9, 150_000, 0.05, 3000, HERE);
+    assertThat(p.perNode()).isEqualTo(16_667);
+    Set<String> all = new HashSet<>();
+    p.sourceAddresses().forEach(all::addAll);
+    assertThat(all).hasSize(9); // 16,667 a simulator fits the 22,585 usable ports of one address
+    assertThat(p.rampPerSecond()).isEqualTo(15_000);
+    assertThat(p.nodeStatusEverySeconds()).isEqualTo(15);
+    // a narrow port range: 1,000 ports (800 usable) give each of 2 simulators 3 addresses for 2,000
+    DemoPlan narrow = DemoPlan.of(2, 2, 4000, 0.05, 80, new DemoPlan.Machine(20_000, 1000));
+    assertThat(narrow.sourceAddresses()).containsExactly(List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
+        List.of("127.0.0.5", "127.0.0.6", "127.0.0.7"));
+  }
+
+  @Test
+  void theRampCoversTheChurnThreeTimesOver() throws Exception {
+    assertThat(DemoPlan.of(2, 2, 4000, 0.05, 900, HERE).rampPerSecond()).isEqualTo(2700);
+  }
+
+  @Test
+  void tooFewSourceAddressesForThePortsIsRefused() {
+    assertThatThrownBy(() -> DemoPlan.of(10, 10, 150_000, 0.05, 0, new DemoPlan.Machine(20_000, 100)))
+        .hasMessageContaining("source addresses");
+  }
+
+  @Test
+  void churnIsWrittenFractionSlashPeriod() {
+    ChurnRate c = ChurnRate.parse("0.2/1m");
+    assertThat(c.fraction()).isEqualTo(0.2);
+    assertThat(c.period()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.perSecond(6000)).isEqualTo(20.0);
+    assertThat(c.toString()).isEqualTo("0.200/1m");
+    for (String bad : List.of("0.2", "1.5/10s", "x/10s", "0.2/soon", "0.2/0s")) {
+      assertThatThrownBy(() -> ChurnRate.parse(bad)).isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("--churn: \"" + bad + "\" is not allowed");
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.holdfast.simulator;
+
+import dev.holdfast.os.KernelCounter;
+import dev.holdfast.simulator.kernel.OwnSocketCount;
+import dev.holdfast.simulator.target.ServerCount;
+import dev.holdfast.simulator.target.Target;
+import dev.holdfast.simulator.target.TargetDirectory;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The two counts of held connections besides the simulator's own: the kernel's (established
+ * sockets of this process to the targets, {@link OwnSocketCount}, read on the process's kernel-count
+ * thread with a deadline, never on an event loop or Vert.x's worker pool) and the servers'
+ * ({@link ServerCount}). Owned by the node's context: every result is applied there.
+ */
+final class RunCounts {
+
+  private static final long POLL_MS = 50;
+
+  /** The three counts at one instant: the simulator's, the kernel's and the servers' (-1 = unknown). */
+  record Counts(long simulator, long os, long cluster) {
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final TargetDirectory directory;
+  private final ServerCount servers;
+  private long os = -1;
+  private long cluster = -1;
+  private boolean refreshing;
+  // off the event loops and the worker pool, with a deadline: a late count is -1, never a stall
+  private final KernelCounter osCounter = OwnSocketCount.counter(this::countOsNow);
+
+  RunCounts(Vertx vertx, Context context, TargetDirectory directory, ServerCount servers) {
+    this.vertx = vertx;
+    this.context = context;
+    this.directory = directory;
+    this.servers = servers;
+  }
+
+  /** The kernel's count as last read (-1 before the first). */
+  long os() {
+    return os;
+  }
+
+  /** The servers' count as last read (-1 when unknown). */
+  long cluster() {
+    return cluster;
+  }
+
+  /** Reads both counts again in the background, unless the last refresh still runs; {@code then} runs after, on the context. */
+  void refresh(Runnable then) {
+    if (refreshing) {
+      return;
+    }
+    refreshing = true;
+    countOs().compose(n -> {
+      os = n;
+      return onContext(servers.held().otherwise(-1L));
+    }).onComplete(ar -> {
+      if (ar.succeeded()) {
+        cluster = ar.result();
+      }
+      refreshing = false;
+      then.run();
+    });
+  }
+
+  /**
+   * The three counts at a quiet instant. The servers' count is asked again until it agrees with
+   * {@code held} or {@code deadlineNanos} passes: the cluster view's counts are up to a publish
+   * interval old, so they need one more publication to catch up. A count that still disagrees at
+   * the deadline is reported as is.
+   */
+  Future<Counts> finalCounts(long held, long deadlineNanos) {
+    return countOs().compose(n -> serversAgreeing(held, deadlineNanos).map(c -> new Counts(held, n, c)));
+  }
+
+  private Future<Long> serversAgreeing(long held, long deadlineNanos) {
+    return onContext(servers.held().otherwise(-1L)).compose(n -> {
+      if (n == held || n < 0 || System.nanoTime() - deadlineNanos >= 0) {
+        return Future.succeededFuture(n);
+      }
+      Promise<Long> next = Promise.promise();
+      vertx.setTimer(POLL_MS, t -> serversAgreeing(held, deadlineNanos).onComplete(next));
+      return next.future();
+    });
+  }
+
+  private Future<Long> countOs() {
+    return onContext(Future.fromCompletionStage(osCounter.count()).otherwise(-1L));
+  }
+
+  /** Runs on the kernel-count thread. */
+  private long countOsNow() {
+    List<InetSocketAddress> remotes = new ArrayList<>();
+    for (Target t : directory.targets()) {
+      remotes.add(t.address());
+    }
+    return new OwnSocketCount(remotes).count();
+  }
+
+  private <T> Future<T> onContext(Future<T> f) {
+    return ContextHop.back(context, f);
+  }
+}
