@@ -3,6 +3,8 @@ package dev.holdfast.cluster;
 import com.hazelcast.config.Config;
 import dev.holdfast.config.ConfigReader;
 import dev.holdfast.config.Durations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 
@@ -131,6 +133,25 @@ public final class ClusterSettings {
   public ClusterSettings mergeDelay(Duration mergeDelay) {
     this.mergeDelay = mergeDelay;
     return this;
+  }
+
+  /** These settings as the JSON {@link #read} takes; fields left unset (null) are left out. */
+  public JsonObject toJson() {
+    JsonObject j = new JsonObject().put("enabled", enabled).put("config", config).put("name", name)
+        .put("publishInterval", Durations.format(publishInterval)).put("ttlIntervals", ttlIntervals);
+    if (members != null) {
+      j.put("members", new JsonArray(List.copyOf(members)));
+    }
+    if (interfaces != null) {
+      j.put("interfaces", new JsonArray(List.copyOf(interfaces)));
+    }
+    if (heartbeatTimeout != null) {
+      j.put("heartbeatTimeout", Durations.format(heartbeatTimeout));
+    }
+    if (mergeDelay != null) {
+      j.put("mergeDelay", Durations.format(mergeDelay));
+    }
+    return j;
   }
 
   @Override
