@@ -36,8 +36,8 @@ import java.util.logging.Logger;
  * once; the time-to-live is the backstop for anything else. Cluster writes per second are
  * {@code members / interval}, whatever the connection churn.
  *
- * <p>Partitions: a process that leaves writes a tombstone ({@code left:<node id>}, living as long
- * as a snapshot) before removing its snapshot. A snapshot that vanishes without one (its member
+ * <p>Partitions: a process that leaves writes a tombstone ({@code left:<node id>}, living a
+ * minute) before removing its snapshot. A snapshot that vanishes without one (its member
  * killed, cut off by the network or stuck: from here they look the same) is listed as missing, with its last counts,
  * for {@link #MISSING_RETENTION} or until it is seen again; meanwhile the view says it is
  * {@code partial} and its totals are those of the members it can see, never topped up with the
@@ -51,6 +51,12 @@ public final class ClusterView {
 
   /** Key prefix of the tombstone a leaving process writes, so readers can tell a leave from a loss. */
   static final String LEFT_PREFIX = "left:";
+
+  /**
+   * How long a tombstone lives: far longer than a snapshot, so that every reader sees it even when
+   * the member-left event comes long after the snapshot was removed (a drain lasts seconds).
+   */
+  static final Duration LEFT_TTL = Duration.ofMinutes(1);
 
   /** How long a member that vanished without leaving stays flagged as missing, unless it comes back. */
   public static final Duration MISSING_RETENTION = Duration.ofMinutes(2);
@@ -117,9 +123,13 @@ public final class ClusterView {
     String memberId = manager.getHazelcastInstance().getCluster().getLocalMember().getUuid().toString();
     mine = new NodeSnapshot(mine.nodeId(), memberId, mine.role(), mine.wsUrl(), mine.held(), mine.opened(),
         mine.closed(), mine.rejected(), mine.osEstablished(), System.currentTimeMillis());
+    boolean first = ownNodeId == null;
     ownNodeId = mine.nodeId();
     publishes++;
-    return map.put(mine.nodeId(), mine.toJson().encode(), interval.toMillis() * ttlIntervals)
+    String json = mine.toJson().encode();
+    // a node back under the same id clears the tombstone of its last life before it publishes
+    Future<?> cleared = first ? map.remove(LEFT_PREFIX + ownNodeId) : Future.succeededFuture();
+    return cleared.compose(v -> map.put(ownNodeId, json, interval.toMillis() * ttlIntervals))
         .compose(v -> map.entries())
         .map(entries -> {
           Set<String> left = new HashSet<>();
@@ -134,7 +144,7 @@ public final class ClusterView {
           Set<String> seen = new HashSet<>();
           snapshots.forEach(sn -> seen.add(sn.nodeId()));
           for (NodeSnapshot sn : before) {
-            if (!seen.contains(sn.nodeId()) && !left.contains(sn.nodeId())) {
+            if (!seen.contains(sn.nodeId()) && !left.contains(sn.nodeId()) && !sn.nodeId().equals(ownNodeId)) {
               missing.putIfAbsent(sn.nodeId(), new Missing(sn, now)); // gone without a word
             }
           }
@@ -184,17 +194,13 @@ public final class ClusterView {
 
   /** A missing node seen live again is no longer missing; one gone longer than the retention is forgotten. */
   private void refreshMissing(long now) {
-    if (missing.isEmpty()) {
-      return;
+    if (!missing.isEmpty()) {
+      for (NodeSnapshot s : snapshots) {
+        missing.remove(s.nodeId());
+      }
+      missing.values().removeIf(m -> now - m.sinceMs() > MISSING_RETENTION.toMillis());
     }
-    for (NodeSnapshot s : snapshots) {
-      missing.remove(s.nodeId());
-    }
-    missing.values().removeIf(m -> now - m.sinceMs() > MISSING_RETENTION.toMillis());
-    missingNow = List.copyOf(missing.values());
-    if (missing.isEmpty()) {
-      missingNow = List.of();
-    }
+    missingNow = missing.isEmpty() ? List.of() : List.copyOf(missing.values());
   }
 
   /**
@@ -231,7 +237,7 @@ public final class ClusterView {
     if (ownNodeId == null || map == null) {
       return Future.succeededFuture();
     }
-    return map.put(LEFT_PREFIX + ownNodeId, "left", interval.toMillis() * ttlIntervals)
+    return map.put(LEFT_PREFIX + ownNodeId, "left", LEFT_TTL.toMillis())
         .compose(v -> map.remove(ownNodeId)).mapEmpty();
   }
 
