@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * veth pair to a bridge in a hub namespace, with addresses in 198.18.0.0/24 (the benchmarking range
  * of RFC 2544, inside namespaces only: the machine's own namespace gets no interface or route).
  * Names start with a prefix unique to the run; {@link #close} removes every namespace made, and
- * with them their links. Needs root and iproute2: see {@link #unavailableBecause}.
+ * with them their links. Needs root, iproute2 and curl: see {@link #unavailableBecause}.
  */
 final class NetnsHosts implements AutoCloseable {
 
@@ -30,6 +30,7 @@ final class NetnsHosts implements AutoCloseable {
       if (!uid.equals("0")) {
         return "network namespaces need root (uid is " + uid + ")";
       }
+      run(List.of("curl", "--version")); // the test reads the nodes' admin ports through it, inside each namespace
       String probe = "hfprobe" + ProcessHandle.current().pid();
       run(List.of("ip", "netns", "add", probe));
       run(List.of("ip", "netns", "del", probe));
