@@ -143,9 +143,12 @@ public final class EchoVerticle extends VerticleBase {
 
   /** Sends the closes due by now; past the cut-off, closes whatever is still held without waiting. */
   private void drainTick(DrainPace plan, long cutOffMillis) {
+    if (toClose == null) {
+      return; // the drain is complete
+    }
     long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNanos);
     int due = plan.dueBy(toClose.size(), elapsed);
-    while (closesSent < due) {
+    while (toClose != null && closesSent < due) { // null once the last close completed the drain
       Channel ch = toClose.get(closesSent++);
       if (ch.isActive()) { // one that left on its own still counts: the pace never speeds up
         echo.closeWith(ch, 1001, "going away", false);
