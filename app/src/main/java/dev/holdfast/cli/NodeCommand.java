@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -105,18 +106,42 @@ final class NodeCommand implements Callable<Integer> {
     }
     printBanner(node, runtime, clusterView, cs);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stopSequence = () -> {
+      node.beginDrain();
       System.out.println("holdfast node " + node.nodeId() + ": leaving the cluster view, draining " + node.held()
           + " connections");
-      // one step after the other on this thread: leave the view, drain, then leave the cluster
+      // one step after the other on this thread: not ready, leave the view, drain, then leave the cluster
       Cli.awaitQuietly("leave the cluster view", clusterView == null ? Future.succeededFuture() : clusterView.stop(), 10_000);
-      Cli.awaitQuietly("drain", node.stop(), cfg.closeTimeout().toMillis() + 10_000);
+      Future<Void> drain = node.stop();
+      Cli.awaitQuietly("drain", drain, node.drainBound().toMillis() + 10_000);
       Cli.awaitQuietly("close", runtime.close(), 30_000);
       System.out.println("holdfast node " + node.nodeId() + ": stopped");
       stopped.countDown();
+    };
+    // POST /drain: the same sequence, then the process exits as after SIGTERM
+    node.onDrainRequested(() -> {
+      if (stopping.compareAndSet(false, true)) {
+        new Thread(stopSequence, "holdfast-drain").start();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (stopping.compareAndSet(false, true)) {
+        stopSequence.run();
+      } else {
+        awaitStopped(stopped);
+      }
     }, "holdfast-stop"));
     stopped.await();
     return 0;
+  }
+
+  private static void awaitStopped(CountDownLatch stopped) {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private JsonObject withFlags(JsonObject json) {

@@ -44,9 +44,20 @@ final class HoldfastProcess implements AutoCloseable {
 
   /** Starts {@code holdfast ARGS...} from the fat jar built in this module's package phase. */
   static HoldfastProcess start(String... args) throws IOException {
+    return startWith(List.of(), List.of(), args);
+  }
+
+  /**
+   * Starts {@code holdfast ARGS...} behind {@code launcher} (such as {@code ip netns exec NAME},
+   * which execs java, so the PID is still the JVM's), with extra JVM options.
+   */
+  static HoldfastProcess startWith(List<String> launcher, List<String> jvmOptions, String... args) throws IOException {
     String jar = System.getProperty("holdfast.jar", "target/holdfast.jar");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
+    List<String> cmd = new ArrayList<>(launcher);
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar));
     cmd.addAll(List.of(args));
     return new HoldfastProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
   }
@@ -93,6 +104,10 @@ final class HoldfastProcess implements AutoCloseable {
 
   String output() {
     return String.join("\n", lines);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   long pid() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,11 +35,31 @@ import java.util.logging.Logger;
  * <p>A node that leaves removes its own snapshot; a member-left event removes a dead member's at
  * once; the time-to-live is the backstop for anything else. Cluster writes per second are
  * {@code members / interval}, whatever the connection churn.
+ *
+ * <p>Partitions: a process that leaves writes a tombstone ({@code left:<node id>}, living a
+ * minute) before removing its snapshot. A snapshot that vanishes without one (its member
+ * killed, cut off by the network or stuck: from here they look the same) is listed as missing, with its last counts,
+ * for {@link #MISSING_RETENTION} or until it is seen again; meanwhile the view says it is
+ * {@code partial} and its totals are those of the members it can see, never topped up with the
+ * missing ones' last counts. Snapshots are keyed by node id, so a node is never counted twice,
+ * not even while a split-brain merge brings back an entry from the other side.
  */
 public final class ClusterView {
 
   /** The Hazelcast map holding one snapshot per process, keyed by node id. */
   public static final String MAP = "holdfast.snapshots";
+
+  /** Key prefix of the tombstone a leaving process writes, so readers can tell a leave from a loss. */
+  static final String LEFT_PREFIX = "left:";
+
+  /**
+   * How long a tombstone lives: far longer than a snapshot, so that every reader sees it even when
+   * the member-left event comes long after the snapshot was removed (a drain lasts seconds).
+   */
+  static final Duration LEFT_TTL = Duration.ofMinutes(1);
+
+  /** How long a member that vanished without leaving stays flagged as missing, unless it comes back. */
+  public static final Duration MISSING_RETENTION = Duration.ofMinutes(2);
 
   private static final Logger LOG = Logger.getLogger(ClusterView.class.getName());
 
@@ -47,6 +68,9 @@ public final class ClusterView {
   private final Duration interval;
   private final int ttlIntervals;
   private volatile List<NodeSnapshot> snapshots = List.of();
+  // node id -> its last snapshot and when it went missing; only touched on the view's context
+  private final Map<String, Missing> missing = new LinkedHashMap<>();
+  private volatile List<Missing> missingNow = List.of();
   private volatile long publishes;
   private Supplier<NodeSnapshot> local;
   private AsyncMap<String, String> map;
@@ -95,26 +119,52 @@ public final class ClusterView {
   /** One publish and one read: the only cluster calls the view makes. */
   private Future<Void> tick() {
     NodeSnapshot mine = local.get();
-    mine = new NodeSnapshot(mine.nodeId(), manager.getNodeId(), mine.role(), mine.wsUrl(), mine.held(), mine.opened(),
+    // the local member's id as Hazelcast has it now: a split-brain merge gives the merging side new ids
+    String memberId = manager.getHazelcastInstance().getCluster().getLocalMember().getUuid().toString();
+    mine = new NodeSnapshot(mine.nodeId(), memberId, mine.role(), mine.wsUrl(), mine.held(), mine.opened(),
         mine.closed(), mine.rejected(), mine.osEstablished(), System.currentTimeMillis());
+    boolean first = ownNodeId == null;
     ownNodeId = mine.nodeId();
     publishes++;
-    return map.put(mine.nodeId(), mine.toJson().encode(), interval.toMillis() * ttlIntervals)
+    String json = mine.toJson().encode();
+    // a node back under the same id clears the tombstone of its last life before it publishes
+    Future<?> cleared = first ? map.remove(LEFT_PREFIX + ownNodeId) : Future.succeededFuture();
+    return cleared.compose(v -> map.put(ownNodeId, json, interval.toMillis() * ttlIntervals))
         .compose(v -> map.entries())
         .map(entries -> {
-          snapshots = live(entries);
+          Set<String> left = new HashSet<>();
+          for (String key : entries.keySet()) {
+            if (key.startsWith(LEFT_PREFIX)) {
+              left.add(key.substring(LEFT_PREFIX.length()));
+            }
+          }
+          List<NodeSnapshot> before = snapshots;
+          snapshots = live(entries, left);
+          long now = System.currentTimeMillis();
+          Set<String> seen = new HashSet<>();
+          snapshots.forEach(sn -> seen.add(sn.nodeId()));
+          for (NodeSnapshot sn : before) {
+            if (!seen.contains(sn.nodeId()) && !left.contains(sn.nodeId()) && !sn.nodeId().equals(ownNodeId)) {
+              missing.putIfAbsent(sn.nodeId(), new Missing(sn, now)); // gone without a word
+            }
+          }
+          missing.keySet().removeAll(left);
+          refreshMissing(now);
           return (Void) null;
         })
         .onFailure(e -> LOG.warning("cluster view refresh failed: " + e));
   }
 
-  /** Parses the entries, keeping only those of members still in the cluster. */
-  private List<NodeSnapshot> live(Map<String, String> entries) {
-    Set<String> members = new HashSet<>(manager.getNodes());
+  /** Parses the snapshots, keeping only those of members still in the cluster that have not left. */
+  private List<NodeSnapshot> live(Map<String, String> entries, Set<String> left) {
+    Set<String> members = memberIds();
     List<NodeSnapshot> out = new ArrayList<>(entries.size());
-    for (String json : entries.values()) {
-      NodeSnapshot s = NodeSnapshot.fromJson(new JsonObject(json));
-      if (members.contains(s.memberId())) {
+    for (Map.Entry<String, String> e : entries.entrySet()) {
+      if (e.getKey().startsWith(LEFT_PREFIX)) {
+        continue;
+      }
+      NodeSnapshot s = NodeSnapshot.fromJson(new JsonObject(e.getValue()));
+      if (members.contains(s.memberId()) && !left.contains(s.nodeId())) {
         out.add(s);
       }
     }
@@ -122,20 +172,60 @@ public final class ClusterView {
     return List.copyOf(out);
   }
 
-  /** A member left: drop its snapshots from the view at once and from the map (any survivor may). */
+  /**
+   * A member left: drop its snapshots from the view at once and from the map (any survivor may).
+   * One that left cleanly removed its snapshot first, so finding it still here means the member
+   * died or is cut off: it is flagged missing.
+   */
   private void dropMember(String memberId) {
     List<NodeSnapshot> kept = new ArrayList<>();
+    long now = System.currentTimeMillis();
     for (NodeSnapshot s : snapshots) {
       if (s.memberId().equals(memberId)) {
         map.remove(s.nodeId());
+        missing.putIfAbsent(s.nodeId(), new Missing(s, now));
       } else {
         kept.add(s);
       }
     }
     snapshots = List.copyOf(kept);
+    refreshMissing(now);
   }
 
-  /** Stops publishing and removes this process's snapshot, so it leaves the view at once. */
+  /** A missing node seen live again is no longer missing; one gone longer than the retention is forgotten. */
+  private void refreshMissing(long now) {
+    if (!missing.isEmpty()) {
+      for (NodeSnapshot s : snapshots) {
+        missing.remove(s.nodeId());
+      }
+      missing.values().removeIf(m -> now - m.sinceMs() > MISSING_RETENTION.toMillis());
+    }
+    missingNow = missing.isEmpty() ? List.of() : List.copyOf(missing.values());
+  }
+
+  /**
+   * A node that dropped out of the cluster without leaving it.
+   *
+   * @param last its last snapshot seen here
+   * @param sinceMs when it went missing, epoch milliseconds
+   */
+  public record Missing(NodeSnapshot last, long sinceMs) {
+  }
+
+  /** Nodes (echo nodes and simulators) that dropped out without leaving, within the retention. */
+  public List<Missing> missing() {
+    return missingNow;
+  }
+
+  /** True while some member is missing: the totals are those of what this side sees, not of the whole. */
+  public boolean partial() {
+    return !missingNow.isEmpty();
+  }
+
+  /**
+   * Stops publishing, writes this process's tombstone and removes its snapshot, so it leaves the
+   * view at once and nobody counts it missing.
+   */
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
@@ -144,7 +234,11 @@ public final class ClusterView {
     if (membershipRegistration != null) {
       manager.getHazelcastInstance().getCluster().removeMembershipListener(membershipRegistration);
     }
-    return ownNodeId == null || map == null ? Future.succeededFuture() : map.remove(ownNodeId).mapEmpty();
+    if (ownNodeId == null || map == null) {
+      return Future.succeededFuture();
+    }
+    return map.put(LEFT_PREFIX + ownNodeId, "left", LEFT_TTL.toMillis())
+        .compose(v -> map.remove(ownNodeId)).mapEmpty();
   }
 
   /** How often this process publishes its snapshot and reads everyone else's. */
@@ -169,12 +263,21 @@ public final class ClusterView {
 
   /** True while Hazelcast counts {@code memberId} in the cluster (it has not left or been found dead). */
   public boolean isMember(String memberId) {
-    return manager.getNodes().contains(memberId);
+    return memberIds().contains(memberId);
+  }
+
+  /** The member ids as Hazelcast has them now (Vert.x's copy is not refreshed when a merge renames members). */
+  private Set<String> memberIds() {
+    Set<String> ids = new HashSet<>();
+    for (var m : manager.getHazelcastInstance().getCluster().getMembers()) {
+      ids.add(m.getUuid().toString());
+    }
+    return ids;
   }
 
   /** Hazelcast members this process sees (echo nodes and simulators alike). */
   public int members() {
-    return manager.getNodes().size();
+    return manager.getHazelcastInstance().getCluster().getMembers().size();
   }
 
   public String clusterName() {
@@ -214,14 +317,27 @@ public final class ClusterView {
         simulators.add(row);
       }
     }
+    JsonArray missingRows = new JsonArray();
+    long heldByMissing = 0;
+    for (Missing m : missingNow) {
+      NodeSnapshot s = m.last();
+      missingRows.add(new JsonObject().put("nodeId", s.nodeId()).put("memberId", s.memberId()).put("role", s.role())
+          .put("lastHeld", s.held()).put("missingForMs", Math.max(0, now - m.sinceMs())));
+      if (s.role().equals(NodeSnapshot.ROLE_NODE)) {
+        heldByMissing += s.held();
+      }
+    }
     return new JsonObject()
         .put("cluster", clusterName())
         .put("members", members())
+        .put("partial", !missingRows.isEmpty())
+        .put("missingMembers", missingRows)
         .put("publishIntervalMs", interval.toMillis())
         .put("nodes", nodes)
         .put("simulators", simulators)
         .put("totals", new JsonObject().put("nodes", nodes.size()).put("held", held).put("opened", opened)
-            .put("closed", closed).put("rejected", rejected).put("osEstablished", os))
+            .put("closed", closed).put("rejected", rejected).put("osEstablished", os)
+            .put("lastHeldByMissing", heldByMissing))
         .put("hazelcast", new JsonObject().put("snapshotWritesOwnedHere", mapWritesOwnedHere()).put("publishesFromHere", publishes));
   }
 
@@ -232,6 +348,9 @@ public final class ClusterView {
         .register(registry);
     Gauge.builder("holdfast.cluster.nodes", this, v -> v.snapshots(NodeSnapshot.ROLE_NODE).size())
         .description("Echo nodes with a live snapshot")
+        .register(registry);
+    Gauge.builder("holdfast.cluster.missing", this, v -> v.missing().size())
+        .description("Nodes that dropped out without leaving (dead or cut off); the cluster totals leave them out")
         .register(registry);
     Gauge.builder("holdfast.cluster.members", this, ClusterView::members)
         .description("Hazelcast members this process sees")

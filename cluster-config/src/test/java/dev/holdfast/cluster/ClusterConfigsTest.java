@@ -22,7 +22,25 @@ class ClusterConfigsTest {
       assertThat(c.getMultiMapConfigs()).as(name).containsKey("__vertx.subs");
       assertThat(c.getMapConfigs()).as(name).containsKeys("__vertx.haInfo", "__vertx.nodeInfo", ClusterView.MAP);
       assertThat(c.getProperty("hazelcast.phone.home.enabled")).as(name).isEqualTo("false");
+      assertThat(c.getMapConfig(ClusterView.MAP).getMergePolicyConfig().getPolicy()).as(name)
+          .isEqualTo("com.hazelcast.spi.merge.LatestUpdateMergePolicy");
+      assertThat(c.getMapConfig(ClusterView.MAP).isPerEntryStatsEnabled()).as(name).isTrue();
     }
+  }
+
+  @Test
+  void settingsReplaceTheMemberListInterfacesAndFailureTimings() {
+    Config c = new ClusterSettings().config("members").members(java.util.List.of("198.18.0.11", "198.18.0.12"))
+        .interfaces(java.util.List.of("198.18.0.*")).heartbeatTimeout(java.time.Duration.ofSeconds(6))
+        .mergeDelay(java.time.Duration.ofSeconds(5)).hazelcastConfig();
+    assertThat(c.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(c.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("198.18.0.*");
+    assertThat(c.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("6");
+    assertThat(c.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
+    assertThat(c.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
+    assertThat(c.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
+    Config kept = ClusterConfigs.load("members", null, "$");
+    assertThat(kept.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("60");
   }
 
   @Test

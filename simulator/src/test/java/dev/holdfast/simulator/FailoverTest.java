@@ -34,7 +34,7 @@ class FailoverTest {
   @Test
   void aNodeGoingAwayHandsItsConnectionsToTheOther() throws Exception {
     try (RealNodes nodes = new RealNodes()) {
-      EchoNode leaving = nodes.startNode(c -> { });
+      EchoNode leaving = nodes.startNode(c -> c.drain().window(Duration.ofSeconds(1))); // drained within the run
       EchoNode staying = nodes.startNode(c -> { });
       SimulatorConfig c = RealNodes.config(List.of(leaving.wsUrl(), staying.wsUrl()), 400, Duration.ofSeconds(6));
       c.churn().fraction(0);

@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +56,9 @@ public final class EchoNode {
   private final KernelCounter osCounter = KernelCounter.of(KernelSockets.system(),
       () -> SocketFilter.localPorts(port).ownedByThisProcess(), KernelCounter.DEFAULT_DEADLINE);
   private volatile boolean ready;
+  private DrainPace pace;
+  private Future<Void> stopped;
+  private volatile Runnable drainRequested = this::stop;
   private volatile Supplier<JsonObject> clusterStatus = () -> new JsonObject().put("enabled", false);
 
   private EchoNode(RoleRuntime runtime, NodeConfig config, long openFiles, long socketsAllowed, long maxConnections) {
@@ -143,6 +147,12 @@ public final class EchoNode {
         router.get("/status").handler(rc -> Future.fromCompletionStage(countOs(), vertx.getOrCreateContext())
             .onSuccess(os -> AdminServer.json(rc, 200, status(os)))
             .onFailure(rc::fail));
+        router.post("/drain").handler(rc -> {
+          beginDrain();
+          AdminServer.json(rc, 202, new JsonObject().put("draining", true).put("held", held())
+              .put("boundMs", drainBound().toMillis()));
+          drainRequested.run();
+        });
         extraRoutes.accept(router);
       });
     }).map(server -> {
@@ -155,7 +165,7 @@ public final class EchoNode {
   private Future<Void> deploy(int port, int instances, boolean reusePort) {
     return runtime.deploy(() -> {
       synchronized (verticles) {
-        EchoVerticle v = new EchoVerticle(config, port, reusePort, admission, ledgers[verticles.size()]);
+        EchoVerticle v = new EchoVerticle(config, port, reusePort, admission, ledgers[verticles.size()], this::drainPace);
         verticles.add(v);
         return v;
       }
@@ -182,14 +192,48 @@ public final class EchoNode {
   }
 
   /**
-   * Stops accepting, leaves readiness, closes every held connection with 1001 (waiting up to the
-   * close timeout for the clients' answers), then closes the admin port.
+   * The first step of a drain, at once: {@code /ready} answers 503 and new handshakes are refused
+   * with 503 and Retry-After. The caller then leaves the cluster view and calls {@link #stop}.
    */
-  public Future<Void> stop() {
+  public void beginDrain() {
     ready = false;
     admission.startDraining();
-    // each echo verticle's stop sends its connections 1001 and waits for them, up to the close timeout
-    return runtime.undeploy().transform(ar -> admin == null ? Future.succeededFuture() : admin.close());
+  }
+
+  /**
+   * Drains: stops accepting, closes every held connection with 1001 spread evenly over the drain
+   * window ({@link DrainSettings}), waits up to the close timeout for the clients' answers, then
+   * closes the admin port. Calling it again returns the same drain.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      beginDrain();
+      LOG.info("draining " + held() + " connections over " + drainPace().length().toMillis() + " ms");
+      // each echo verticle's stop closes its own connections on the pace set above
+      stopped = runtime.undeploy().transform(ar -> admin == null ? Future.succeededFuture() : admin.close());
+    }
+    return stopped;
+  }
+
+  /**
+   * The longest a drain of what is held now may take: its length plus the close timeout, after
+   * which the remaining connections are cut.
+   */
+  public Duration drainBound() {
+    return drainPace().length().plus(config.closeTimeout());
+  }
+
+  /** The pace of this node's one drain, planned from what it holds when the drain (or an undeploy) begins. */
+  private synchronized DrainPace drainPace() {
+    if (pace == null) {
+      pace = DrainPace.plan(held(), config.drain());
+    }
+    return pace;
+  }
+
+  /** What {@code POST /drain} at the admin port does; by default {@link #stop}, the process's own exit is the caller's. */
+  public void onDrainRequested(Runnable action) {
+    this.drainRequested = action;
   }
 
   /** The node's state as {@code GET /status} shows it, with this OS count. */

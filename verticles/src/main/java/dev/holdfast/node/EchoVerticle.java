@@ -18,7 +18,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One echo verticle instance: binds the WebSocket port on its own event loop and holds the
@@ -40,6 +43,7 @@ public final class EchoVerticle extends VerticleBase {
   private final Admission admission;
   private final ConnectionLedger ledger;
   private final HeldChannels held = new HeldChannels();
+  private final Supplier<DrainPace> pace;
 
   private EventLoop loop;
   private Channel server;
@@ -47,9 +51,16 @@ public final class EchoVerticle extends VerticleBase {
   private ConnectionSweep sweep;
   private io.netty.util.concurrent.ScheduledFuture<?> tlsReload;
   private Promise<Void> drained;
+  // the drain's state, on this loop only: the connections held when it began, how far it has got
+  private List<Channel> toClose;
+  private int closesSent;
+  private long drainStartNanos;
+  private ScheduledFuture<?> drainTick;
 
-  EchoVerticle(NodeConfig config, int port, boolean reusePort, Admission admission, ConnectionLedger ledger) {
+  EchoVerticle(NodeConfig config, int port, boolean reusePort, Admission admission, ConnectionLedger ledger,
+      Supplier<DrainPace> pace) {
     this.config = config;
+    this.pace = pace;
     this.port = port;
     this.reusePort = reusePort;
     this.admission = admission;
@@ -123,8 +134,9 @@ public final class EchoVerticle extends VerticleBase {
   }
 
   /**
-   * Stops accepting, sends every held connection a 1001 close frame, and completes when all have
-   * closed or when the close timeout cuts off those that did not answer.
+   * Stops accepting, then sends the held connections their 1001 close frames paced by the node's
+   * {@link DrainPace} (one periodic task on this loop), and completes when all have closed or when
+   * the close timeout after the drain's end cuts off those that did not answer.
    */
   @Override
   public Future<?> stop() {
@@ -138,17 +150,38 @@ public final class EchoVerticle extends VerticleBase {
       if (server != null) {
         server.close();
       }
-      for (Channel ch : held.snapshot()) {
-        echo.closeWith(ch, 1001, "going away", false);
+      DrainPace plan = pace.get();
+      toClose = held.snapshot();
+      drainStartNanos = System.nanoTime();
+      long cutOffMillis = plan.length().toMillis() + config.closeTimeout().toMillis();
+      drainTick(plan, cutOffMillis);
+      if (held.size() > 0) {
+        drainTick = loop.scheduleAtFixedRate(() -> drainTick(plan, cutOffMillis),
+            DrainPace.TICK_MILLIS, DrainPace.TICK_MILLIS, TimeUnit.MILLISECONDS);
       }
-      loop.schedule(() -> {
-        for (Channel ch : held.snapshot()) {
-          ch.close(); // did not answer its close frame in time
-        }
-      }, config.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
       completeDrainIfEmpty();
     });
     return done.future();
+  }
+
+  /** Sends the closes due by now; past the cut-off, closes whatever is still held without waiting. */
+  private void drainTick(DrainPace plan, long cutOffMillis) {
+    if (toClose == null) {
+      return; // the drain is complete
+    }
+    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartNanos);
+    int due = plan.dueBy(toClose.size(), elapsed);
+    while (toClose != null && closesSent < due) { // null once the last close completed the drain
+      Channel ch = toClose.get(closesSent++);
+      if (ch.isActive()) { // one that left on its own still counts: the pace never speeds up
+        echo.closeWith(ch, 1001, "going away", false);
+      }
+    }
+    if (elapsed >= cutOffMillis) {
+      for (Channel ch : held.snapshot()) {
+        ch.close(); // did not answer its close frame in time
+      }
+    }
   }
 
   private void onClosed(Channel ch) {
@@ -158,8 +191,11 @@ public final class EchoVerticle extends VerticleBase {
   }
 
   private void completeDrainIfEmpty() {
-    if (held.size() == 0) {
-      drained.tryComplete();
+    if (held.size() == 0 && drained.tryComplete()) {
+      if (drainTick != null) {
+        drainTick.cancel(false);
+      }
+      toClose = null;
     }
   }
 }

@@ -82,6 +82,7 @@ public final class NodeConfig {
   private Duration retryAfter = DEFAULT_RETRY_AFTER;
   private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private Duration osCountInterval = DEFAULT_OS_COUNT_INTERVAL;
+  private DrainSettings drain = new DrainSettings();
   private ClusterSettings cluster = new ClusterSettings();
   private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
   private Duration pingAfter = DEFAULT_PING_AFTER;
@@ -169,6 +170,7 @@ public final class NodeConfig {
           "is missing; TLS needs both tlsCertFile and tlsKeyFile (PEM), or neither");
     }
     c.tlsReloadInterval = offOrAtLeast100ms(r, "tlsReloadInterval", c.tlsReloadInterval, Duration.ofDays(1));
+    c.drain = DrainSettings.read(r.object("drain"));
     c.cluster = ClusterSettings.read(r.object("cluster"));
     r.finish();
     return c;
@@ -318,6 +320,11 @@ public final class NodeConfig {
   public NodeConfig osCountInterval(Duration osCountInterval) {
     this.osCountInterval = osCountInterval;
     return this;
+  }
+
+  /** How the node drains on SIGTERM or {@code POST /drain}. */
+  public DrainSettings drain() {
+    return drain;
   }
 
   public ClusterSettings cluster() {

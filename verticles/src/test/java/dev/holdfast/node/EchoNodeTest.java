@@ -310,7 +310,9 @@ class EchoNodeTest {
 
   @Test
   void stopClosesEveryConnectionWith1001(Vertx vertx) throws Exception {
-    start(new NodeConfig().instances(2));
+    NodeConfig config = new NodeConfig().instances(2);
+    config.drain().window(Duration.ofSeconds(1));
+    start(config);
     WebSocketClient client = client(vertx);
     List<Promise<Short>> codes = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

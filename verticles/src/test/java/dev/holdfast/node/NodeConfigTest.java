@@ -42,8 +42,12 @@ class NodeConfigTest {
         .put("tokenSecret", "k".repeat(32)).put("tokenAudience", "aud").put("tokenQueryParameter", "t")
         .put("adminToken", "admin")
         .put("tlsCertFile", "node.crt").put("tlsKeyFile", "node.key").put("tlsReloadInterval", "10s")
+        .put("drain", new JsonObject().put("window", "3s").put("maxPerSecond", 400))
         .put("cluster", new JsonObject().put("enabled", false).put("config", "multicast").put("name", "c1")
-            .put("publishInterval", "500ms").put("ttlIntervals", 7));
+            .put("publishInterval", "500ms").put("ttlIntervals", 7)
+            .put("members", new io.vertx.core.json.JsonArray().add("198.18.0.11").add("198.18.0.12"))
+            .put("interfaces", new io.vertx.core.json.JsonArray().add("198.18.0.*"))
+            .put("heartbeatTimeout", "6s").put("mergeDelay", "5s"));
   }
 
   @Test
@@ -65,11 +69,17 @@ class NodeConfigTest {
     assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.osCountInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.drain().window()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.drain().maxPerSecond()).isEqualTo(400);
     assertThat(c.cluster().enabled()).isFalse();
     assertThat(c.cluster().config()).isEqualTo("multicast");
     assertThat(c.cluster().name()).isEqualTo("c1");
     assertThat(c.cluster().publishInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.cluster().ttlIntervals()).isEqualTo(7);
+    assertThat(c.cluster().members()).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(c.cluster().interfaces()).containsExactly("198.18.0.*");
+    assertThat(c.cluster().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(c.cluster().mergeDelay()).isEqualTo(Duration.ofSeconds(5));
   }
 
   /**
@@ -141,5 +151,9 @@ class NodeConfigTest {
         .hasMessageStartingWith("$.handshakeTimeout: \"50ms\" is not allowed; use \"0s\" (off) or at least \"100ms\"");
     assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("maxOutboundBytes", 70_000)))
         .hasMessageStartingWith("$.maxOutboundBytes: 70000 is not allowed; use at least maxFrameBytes + writeBufferHighBytes (131072)");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("drain", new JsonObject().put("window", "2h"))))
+        .hasMessageStartingWith("$.drain.window: ");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("drain", new JsonObject().put("maxPerSecond", -1))))
+        .hasMessageStartingWith("$.drain.maxPerSecond: -1 is not allowed");
   }
 }

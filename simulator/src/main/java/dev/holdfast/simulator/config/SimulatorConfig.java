@@ -156,9 +156,7 @@ public final class SimulatorConfig {
         .put("nodeStatusUrls", status)
         .put("seed", seed)
         .put("report", report.toJson())
-        .put("cluster", new JsonObject().put("enabled", cluster.enabled()).put("config", cluster.config())
-            .put("name", cluster.name()).put("publishInterval", Durations.format(cluster.publishInterval()))
-            .put("ttlIntervals", cluster.ttlIntervals()))
+        .put("cluster", cluster.toJson())
         .put("thresholds", thresholds.toJson());
   }
 

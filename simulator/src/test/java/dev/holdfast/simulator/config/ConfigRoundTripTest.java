@@ -33,7 +33,8 @@ class ConfigRoundTripTest {
        "adminHost": "127.0.0.9", "adminPort": 9999, "openFileReserve": 750,
        "nodeStatusUrls": ["http://127.0.0.1:9090/status"], "seed": 42,
        "report": {"json": "r.json", "text": "r.txt", "html": "r.html"},
-       "cluster": {"enabled": true, "config": "members", "name": "other", "publishInterval": "2s", "ttlIntervals": 5},
+       "cluster": {"enabled": true, "config": "members", "name": "other", "publishInterval": "2s", "ttlIntervals": 5,
+                   "members": ["10.0.0.11", "10.0.0.12"], "interfaces": ["10.0.0.*"], "heartbeatTimeout": "6s", "mergeDelay": "5s"},
        "thresholds": {"heldFraction": 0.9, "churnRatioMin": 0.7, "churnRatioMax": 1.5, "churnMinCloses": 20,
                       "echoP99AfterRamp": "750ms", "handshakeErrorRate": 0.02, "unexplainedLosses": 3}}""";
   /** The rest: listed targets, and the cluster off. */
