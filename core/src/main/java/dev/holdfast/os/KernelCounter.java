@@ -1,5 +1,7 @@
 package dev.holdfast.os;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -46,6 +48,7 @@ public final class KernelCounter implements AutoCloseable {
   private final LongAdder counts = new LongAdder();
   private final LongAdder missed = new LongAdder();
   private final LongAdder nanos = new LongAdder();
+  private final LongAdder cpuNanos = new LongAdder();
   private volatile long last = MISSING;
   private volatile long lastNanos;
   private CompletableFuture<Long> waiting; // guarded by this: queued, not yet started
@@ -98,6 +101,7 @@ public final class KernelCounter implements AutoCloseable {
       return; // its deadline passed while it waited: a later request counts afresh
     }
     long start = System.nanoTime();
+    long cpuStart = threadCpuNanos();
     long n;
     try {
       n = job.getAsLong();
@@ -106,6 +110,10 @@ public final class KernelCounter implements AutoCloseable {
       n = MISSING;
     }
     long took = System.nanoTime() - start;
+    long cpu = threadCpuNanos() - cpuStart;
+    if (cpuStart >= 0 && cpu >= 0) {
+      cpuNanos.add(cpu);
+    }
     counts.increment();
     nanos.add(took);
     lastNanos = took;
@@ -170,6 +178,19 @@ public final class KernelCounter implements AutoCloseable {
   /** Time the counts that ran took, in total, in seconds. */
   public double seconds() {
     return nanos.sum() / 1e9;
+  }
+
+  /**
+   * CPU time (user + system) the count thread spent in counts, in seconds: on a busy machine the wall
+   * time of {@link #seconds()} is mostly waiting for a core, this is what the counts cost.
+   */
+  public double cpuSeconds() {
+    return cpuNanos.sum() / 1e9;
+  }
+
+  private static long threadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
   }
 
   /** Time the latest count that ran took, in seconds. */

@@ -91,10 +91,38 @@ class KernelCounterTest {
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
+    awaitQuietly(latch, 60_000);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, long millis) {
     try {
-      latch.await(60, TimeUnit.SECONDS);
+      latch.await(millis, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void itReportsTheCountsCpuApartFromTheirWallTime() throws Exception {
+    // a count that waits (as one does on a busy machine) costs wall time but next to no CPU
+    KernelCounter waiting = new KernelCounter(() -> {
+      awaitQuietly(new CountDownLatch(1), 300);
+      return 1;
+    }, () -> "test", Duration.ofSeconds(10));
+    assertThat(waiting.count().get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(waiting.seconds()).isGreaterThanOrEqualTo(0.3);
+    assertThat(waiting.cpuSeconds()).isLessThan(waiting.seconds() / 2);
+    // a count that computes costs CPU, and never more than its wall time
+    KernelCounter working = new KernelCounter(() -> {
+      long end = System.nanoTime() + 50_000_000;
+      long x = 0;
+      while (System.nanoTime() < end) {
+        x += Long.numberOfTrailingZeros(System.nanoTime());
+      }
+      return x >= 0 ? 2 : 3;
+    }, () -> "test", Duration.ofSeconds(10));
+    assertThat(working.count().get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(working.cpuSeconds()).isPositive().isLessThanOrEqualTo(working.seconds() + 0.01);
+  }
+
 }

@@ -33,7 +33,11 @@ final class NodeMetrics {
     }
     FunctionCounter.builder("holdfast.os.count.duration", node, n -> n.osCounter().seconds())
         .baseUnit("seconds")
-        .description("Time spent reading the kernel's count")
+        .description("Wall time spent reading the kernel's count (on a busy machine mostly waiting for a core)")
+        .register(registry);
+    FunctionCounter.builder("holdfast.os.count.cpu", node, n -> n.osCounter().cpuSeconds())
+        .baseUnit("seconds")
+        .description("CPU time (user + system) the kernel counts cost")
         .register(registry);
     FunctionCounter.builder("holdfast.os.counts", node, n -> n.osCounter().counts())
         .description("Kernel counts read")

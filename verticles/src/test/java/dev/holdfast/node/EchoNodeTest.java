@@ -297,6 +297,7 @@ class EchoNodeTest {
         .contains("holdfast_os_count_method{method=\"" + KernelSockets.system().method(SocketFilter.localPorts(1).ownedByThisProcess()) + "\",node=\"metrics-node\",role=\"node\"} 1.0")
         .contains("holdfast_os_counts_missed_total{node=\"metrics-node\",role=\"node\"} 0.0")
         .contains("holdfast_os_count_duration_seconds_total{node=\"metrics-node\",role=\"node\"}")
+        .contains("holdfast_os_count_cpu_seconds_total{node=\"metrics-node\",role=\"node\"}")
         .contains("holdfast_connections_opened_total{node=\"metrics-node\",role=\"node\"} 1.0")
         .contains("holdfast_messages_echoed_total{node=\"metrics-node\",role=\"node\"} 1.0")
         .contains("holdfast_echoed_bytes_total{node=\"metrics-node\",role=\"node\"} 5.0")
