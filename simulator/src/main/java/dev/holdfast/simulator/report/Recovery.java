@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param lost connections lost from then until the population was back (or the run ended)
  * @param heldBefore held at the last sample before the loss
  * @param trough the fewest held from the loss until the population was back
- * @param recoveredSeconds the first sample after the loss held within tolerance, with no loss since; empty if never
+ * @param recoveredSeconds the first sample after the loss held within tolerance, with no more lost by the next sample; empty if never
  * @param backSeconds seconds after {@code lossAfterSeconds} by which 10%, 50% and 90% of the dip had
  *     come back (interpolated between samples; an entry is NaN when that much never came back);
  *     empty when held never dipped below {@code heldBefore}
@@ -30,8 +30,8 @@ import java.util.Optional;
 public record Recovery(double lossAfterSeconds, double lossSeenSeconds, long lost, long heldBefore, long trough,
     Optional<Double> recoveredSeconds, List<Double> backSeconds, List<Long> opensPerSecond, double resolutionSeconds) {
 
-  /** The shares of the dip whose return {@link #backSeconds} times. */
-  public static final double[] BACK_SHARES = {0.1, 0.5, 0.9};
+  /** The shares of the dip whose return {@link #backSeconds} times (p10, p50, p90 in the JSON). */
+  private static final double[] BACK_SHARES = {0.1, 0.5, 0.9};
 
   /** The recovery from the timeline's first loss, or empty if it lost no connection. */
   public static Optional<Recovery> of(List<TimelineSample> timeline, double tolerance) {
@@ -114,6 +114,7 @@ public record Recovery(double lossAfterSeconds, double lossSeenSeconds, long los
     return opensPerSecond.stream().mapToLong(Long::longValue).max().orElse(0);
   }
 
+  /** The report's {@code recovery} object (see simulator/README.md). */
   public JsonObject toJson() {
     JsonObject back = new JsonObject();
     for (int i = 0; i < backSeconds.size(); i++) {
