@@ -61,7 +61,7 @@ final class RunSampler {
         (t.get(Count.OPENED) - lastTotals.get(Count.OPENED)) / seconds,
         (t.get(Count.SENT) - lastTotals.get(Count.SENT)) / seconds,
         (t.get(Count.ECHOED) - lastTotals.get(Count.ECHOED)) / seconds, latency,
-        t.errorsTotal() - lastTotals.errorsTotal());
+        t.errorsTotal() - lastTotals.errorsTotal(), t.closedBy(CloseCause.LOST));
     lastTotals = t;
     lastSampleNanos = now;
     return s;

@@ -163,6 +163,8 @@ public final class RunReport {
             .put("countsAgree", osAgrees && clusterAgrees)
             .put("ok", echoErrors == 0 && held && osAgrees && clusterAgrees))
         .put("timeline", timeline);
+    // only after a loss: a clean report is unchanged
+    Recovery.of(f.observed().timeline(), tolerance).ifPresent(r -> json.put("recovery", r.toJson()));
     Thresholds.applyTo(json, c.thresholds());
     return new RunReport(json);
   }
@@ -230,6 +232,9 @@ public final class RunReport {
         churn.getValue("achievedFraction") == null ? "n/a" : String.format(Locale.ROOT, "%.3f", churn.getDouble("achievedFraction")),
         churn.getLong("windowCloses"), churn.getValue("windowSeconds"), churn.getLong("closes"), churn.getLong("stormCloses"),
         churn.getLong("rebalanceCloses"), churn.getLong("serverCloses"), churn.getLong("lostConnections"));
+    if (json.containsKey("recovery")) {
+      b.append(Recovery.toText(json.getJsonObject("recovery")));
+    }
     line(b, "  messages    sent %d echoed %d lost %d duplicated %d reordered %d mismatched %d late %d abandoned %d (%d/s)",
         msg.getLong("sent"), msg.getLong("echoed"), msg.getLong("lost"), msg.getLong("duplicated"), msg.getLong("reordered"),
         msg.getLong("mismatched"), msg.getLong("late"), msg.getLong("abandoned"), msg.getLong("perSecond"));

@@ -20,9 +20,11 @@ import io.vertx.core.json.JsonObject;
  * @param echoedPerSecond echoes received per second in this interval
  * @param latency echo latency of this interval
  * @param errors errors counted in this interval
+ * @param lost connections lost so far (dropped without a close frame: a node died or the link failed), the whole run's count
  */
 public record TimelineSample(double seconds, long held, long target, long os, long cluster, long opening, long waiting,
-    long churned, long stormed, double openedPerSecond, double sentPerSecond, double echoedPerSecond, LatencySummary latency, long errors) {
+    long churned, long stormed, double openedPerSecond, double sentPerSecond, double echoedPerSecond, LatencySummary latency, long errors,
+    long lost) {
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -41,7 +43,8 @@ public record TimelineSample(double seconds, long held, long target, long os, lo
         .put("p50", latency.p50())
         .put("p99", latency.p99())
         .put("max", latency.max())
-        .put("errors", errors);
+        .put("errors", errors)
+        .put("lost", lost);
   }
 
   /** Reads a sample back from {@link #toJson()}. */
@@ -51,6 +54,6 @@ public record TimelineSample(double seconds, long held, long target, long os, lo
     return new TimelineSample(j.getDouble("t"), j.getLong("held"), j.getLong("target"), j.getLong("os", -1L),
         j.getLong("cluster", -1L), j.getLong("opening", 0L), j.getLong("waiting", 0L), j.getLong("churned", 0L),
         j.getLong("stormed", 0L), j.getLong("openedPerSecond", 0L), j.getLong("sentPerSecond", 0L), j.getLong("echoedPerSecond", 0L), l,
-        j.getLong("errors", 0L));
+        j.getLong("errors", 0L), j.getLong("lost", 0L));
   }
 }

@@ -40,7 +40,7 @@ class RunReportTest {
     List<TimelineSample> out = new ArrayList<>();
     for (int i = 0; i < held.length; i++) {
       out.add(new TimelineSample(i + 1, held[i], 2000, held[i], held[i], 0, 2000 - held[i], 40, 0, 100, 400, 400,
-          LatencySummary.EMPTY, 0));
+          LatencySummary.EMPTY, 0, 0));
     }
     return out;
   }
@@ -137,7 +137,7 @@ class RunReportTest {
   @Test
   void theProgressLineShowsHeldOsOpeningChurnRateAndLatency() {
     TimelineSample s = new TimelineSample(12.2, 1990, 2000, 1989, 1990, 3, 7, 40, 0, 20, 400, 400,
-        new LatencySummary(100, 0.412, 1, 2.1, 3, 4, 0.5), 0);
+        new LatencySummary(100, 0.412, 1, 2.1, 3, 4, 0.5), 0, 0);
     assertThat(ProgressLine.format(s, 412, 0.2061, "10s", 0))
         .isEqualTo("[ 12s] held 1990/2000 os 1989 opening 3 waiting 7 churned 412 (0.21/10s) msgs/s 400"
             + " p50 0.41ms p99 2.10ms errors 0");
