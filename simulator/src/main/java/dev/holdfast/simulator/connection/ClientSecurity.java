@@ -65,17 +65,17 @@ final class ClientSecurity {
   }
 
   private static SslContext tlsContext(SecurityOptions o) {
-    SslContextBuilder b = SslContextBuilder.forClient()
-        .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
-    if (o.insecureTrustAllCertificates()) {
-      b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
-    } else {
-      b.endpointIdentificationAlgorithm("HTTPS");
-      if (o.trustCertFile() != null) {
-        b.trustManager(Path.of(o.trustCertFile()).toFile());
-      }
-    }
     try {
+      SslContextBuilder b = SslContextBuilder.forClient()
+          .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+      if (o.insecureTrustAllCertificates()) {
+        b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+      } else {
+        b.endpointIdentificationAlgorithm("HTTPS");
+        if (o.trustCertFile() != null) {
+          b.trustManager(Path.of(o.trustCertFile()).toFile()); // parses the file now: a bad one fails here
+        }
+      }
       return b.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new ConfigException("$.security.trustCertFile", "\"" + o.trustCertFile() + "\" cannot be used ("
@@ -107,7 +107,10 @@ final class ClientSecurity {
     if (!target.secure()) {
       return null;
     }
-    return tls.newHandler(ch.alloc(), target.uri().getHost(), target.port());
+    SslHandler h = tls.newHandler(ch.alloc(), target.uri().getHost(), target.port());
+    // the verticle's timing wheel times the whole handshake out (connectTimeout): no scheduled task per connection
+    h.setHandshakeTimeoutMillis(0);
+    return h;
   }
 
   /** The handshaker of connection {@code c}'s attempt now: its token (signed now) and origin in the request. */
