@@ -33,7 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * reading (so the marginal cost of a connection shows apart from one-time growth) and a third
  * once all are open; {@code hold}: echo window, server CPU measured across it, echo latency by the
  * driver; at full hold the three counts, forced GC, live heap and RSS (held); {@code close};
- * SIGTERM to the server's PID.
+ * SIGTERM to the server's PID. With {@code --tls-cert} and {@code --tls-key} every server and the
+ * driver speak {@code wss://}: the rows then price TLS (memory per held connection, handshake CPU).
  */
 public final class LeanNodeBench {
 
@@ -72,6 +73,9 @@ public final class LeanNodeBench {
   private final String driverFlags;
   private final int driverThreads;
   private final String pin;
+  /** PEM certificate and key of the wss:// rows; empty for ws://. */
+  private final String tlsCert;
+  private final String tlsKey;
   private final List<String> serverLauncher;
   private final List<String> driverLauncher;
   private final LocalDateTime started = LocalDateTime.now();
@@ -127,8 +131,10 @@ public final class LeanNodeBench {
       driverLauncher = List.of("taskset", "-c", cpus[1]);
     }
     this.pin = pin;
+    tlsCert = f.string("tls-cert", "", "PEM certificate: every server speaks wss:// (lean-node.sh --tls makes one)");
+    tlsKey = f.string("tls-key", "", "PEM (PKCS#8) key of --tls-cert");
     f.finish();
-    logDir = outDir.resolve("logs").resolve((quick ? "quick-" : "") + stamp);
+    logDir = outDir.resolve("logs").resolve((quick ? "quick-" : "") + (tlsCert.isEmpty() ? "" : "tls-") + stamp);
     nextPort = basePort + 1;
   }
 
@@ -163,6 +169,13 @@ public final class LeanNodeBench {
     if (connections + Math.min(warmup, connections) > ports) {
       throw new IllegalArgumentException("lean-node: " + sources + " source addresses give about " + ports
           + " ephemeral ports; raise --sources for " + connections + " connections");
+    }
+    if (tlsCert.isEmpty() != tlsKey.isEmpty()) {
+      throw new IllegalArgumentException("lean-node: --tls-cert and --tls-key go together");
+    }
+    if (!tlsCert.isEmpty() && servers.contains("vertx")) {
+      throw new IllegalArgumentException("lean-node: the vertx baseline has no TLS here; with --tls-cert use e.g."
+          + " --servers netty,holdfast");
     }
     for (String s : servers) {
       if (!List.of("netty", "vertx", "holdfast", "holdfast-clustered", "holdfast-os1h").contains(s)) {
@@ -213,12 +226,12 @@ public final class LeanNodeBench {
         .put("connections", connections).put("holdSeconds", hold.toSeconds()).put("intervalSeconds", interval.toSeconds())
         .put("messageBytes", 32).put("sources", sources).put("inFlight", inFlight).put("warmup", warmup)
         .put("serverThreads", threads).put("jvmFlags", jvmFlags).put("driverFlags", driverFlags)
-        .put("driverThreads", driverThreads).put("pin", pin).put("quick", quick)
+        .put("driverThreads", driverThreads).put("pin", pin).put("quick", quick).put("tls", !tlsCert.isEmpty())
         .put("rounds", rounds).put("tuningRounds", tuningRounds)
         .put("command", command)
         .put("holdfastJar", holdfastIdentity)
         .put("benchJar", Machine.fileIdentity(benchJarGiven));
-    Path md = new LeanNodeReport(stamp, machine, settings, byRound, tuned).write(outDir, quick);
+    Path md = new LeanNodeReport((tlsCert.isEmpty() ? "" : "tls-") + stamp, machine, settings, byRound, tuned).write(outDir, quick);
     Files.delete(holdfastJar);
     Files.delete(benchJar);
     System.out.println("report: " + md);
@@ -264,10 +277,21 @@ public final class LeanNodeBench {
       default -> List.of("node", "--standalone", "--port", Integer.toString(port), "--admin-port",
           Integer.toString(adminPort), "--instances", t);
     });
+    JsonObject nodeConfig = new JsonObject();
     if (server.equals("holdfast-os1h")) {
       // the node reads /proc/net/tcp6 every second by default; this row shows what that costs
-      Path config = logDir.resolve("holdfast-os1h.json");
-      Files.writeString(config, "{\"osCountInterval\": \"1h\"}\n");
+      nodeConfig.put("osCountInterval", "1h");
+    }
+    if (!tlsCert.isEmpty()) {
+      if (node) {
+        nodeConfig.put("tlsCertFile", tlsCert).put("tlsKeyFile", tlsKey);
+      } else {
+        args.addAll(List.of("--tls-cert", tlsCert, "--tls-key", tlsKey));
+      }
+    }
+    if (!nodeConfig.isEmpty()) {
+      Path config = logDir.resolve(server + "-r" + round + ".json");
+      Files.writeString(config, nodeConfig.encodePrettily() + "\n");
       args.addAll(List.of("--config", config.toString()));
     }
     Path jar = node ? holdfastJar : benchJar;
@@ -288,6 +312,9 @@ public final class LeanNodeBench {
           "--warmup", Integer.toString(warmup), "--threads", Integer.toString(driverThreads),
           "--pause-at", Integer.toString(pauseAt(connections)),
           "--out", logDir.resolve(name + "-driver.json").toString()));
+      if (!tlsCert.isEmpty()) {
+        driverArgs.add("--tls");
+      }
       d = DriverProcess.start(driverLauncher, java, Arrays.asList(driverFlags.split("\\s+")), benchJar, driverArgs,
           logDir.resolve(name + "-driver.log"));
       drivers.add(d);

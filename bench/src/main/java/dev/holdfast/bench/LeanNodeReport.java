@@ -98,12 +98,14 @@ final class LeanNodeReport {
     b.append(String.format("Load: %,d connections held from a separate driver process (plain Netty client) over %d "
             + "source addresses from 127.0.0.2, at most %d handshakes in flight; then one %d-byte text message per "
             + "connection every %d s, phases spread, for a %d s hold. %,d warm-up connections were opened, echoed and "
-            + "closed before the baseline reading. Server event loops: %d. Driver JVM: `%s`, %d event loops.%s%n%n",
+            + "closed before the baseline reading. Server event loops: %d. Driver JVM: `%s`, %d event loops.%s%s%n%n",
         settings.getInteger("connections"), settings.getInteger("sources"), settings.getInteger("inFlight"),
         settings.getInteger("messageBytes"), settings.getLong("intervalSeconds"), settings.getLong("holdSeconds"),
         settings.getInteger("warmup"), settings.getInteger("serverThreads"), settings.getString("driverFlags"),
         settings.getInteger("driverThreads"),
-        rounds > 1 ? String.format(" %d rounds, each running every server in turn; tables show medians.", rounds) : ""));
+        rounds > 1 ? String.format(" %d rounds, each running every server in turn; tables show medians.", rounds) : "",
+        settings.getBoolean("tls", false) ? " Every connection over wss:// (TLS 1.3 where both ends offer it; the"
+            + " certificate self-signed EC P-256, made by `lean-node.sh --tls`; the driver trusts it blindly)." : ""));
     String pin = settings.getString("pin", "");
     if (!pin.isEmpty()) {
       String[] cpus = pin.split(":");

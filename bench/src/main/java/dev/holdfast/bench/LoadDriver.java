@@ -11,6 +11,9 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -42,7 +45,7 @@ import org.HdrHistogram.Histogram;
  * Under the harness it waits on stdin for {@code go} before connecting, {@code more} at the pause,
  * {@code hold} before the echoes start and {@code close} before closing, so the harness can measure
  * the server between phases; it reports each phase as a line {@code @event {json}}.
- * With {@code --auto} it does not wait. Every wait is bounded and end of input aborts the run.
+ * With {@code --tls} it speaks {@code wss://}. With {@code --auto} it does not wait. Every wait is bounded and end of input aborts the run.
  */
 public final class LoadDriver {
 
@@ -64,6 +67,8 @@ public final class LoadDriver {
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
   private final URI uri;
+  /** The TLS client context with {@code --tls}, else null. */
+  private final SslContext tls;
   private final BlockingQueue<String> commands = new LinkedBlockingQueue<>();
 
   private LoadDriver(Flags f) throws Exception {
@@ -84,7 +89,10 @@ public final class LoadDriver {
     maxWait = f.duration("max-wait", "10m", "longest wait for a command from the harness");
     auto = f.bool("auto", false, "do not wait for go/close on stdin");
     out = Path.of(f.string("out", "driver-result.json", "where the results JSON is written"));
+    boolean secure = f.bool("tls", false, "connect with wss:// (any certificate trusted: a benchmark on loopback)");
     f.finish();
+    tls = secure ? SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+        .endpointIdentificationAlgorithm(null).build() : null;
     if (messageBytes < 24 || messageBytes > 65_536) {
       throw new IllegalArgumentException("drive: --message-bytes " + messageBytes + " is not allowed; use 24..65536");
     }
@@ -97,11 +105,11 @@ public final class LoadDriver {
         .channel(NettyTransport.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
         .option(ChannelOption.TCP_NODELAY, true);
-    uri = new URI("ws://" + host + ":" + port + path);
+    uri = new URI((tls == null ? "ws://" : "wss://") + host + ":" + port + path);
   }
 
   public static void main(String[] args) throws Exception {
-    LoadDriver d = new LoadDriver(Flags.parse("drive", args, Set.of("auto")));
+    LoadDriver d = new LoadDriver(Flags.parse("drive", args, Set.of("auto", "tls")));
     int code;
     try {
       code = d.run();
@@ -244,6 +252,9 @@ public final class LoadDriver {
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              if (tls != null) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+              }
               ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), conn);
             }
           })

@@ -51,11 +51,10 @@ final class AddressFields {
     } catch (URISyntaxException e) {
       throw new ConfigException(at, "\"" + url + "\" is not allowed; use a WebSocket URL such as \"ws://127.0.0.1:8080/ws\"");
     }
-    if ("wss".equalsIgnoreCase(uri.getScheme())) {
-      throw new ConfigException(at, "\"" + url + "\" is not allowed: TLS (wss://) is not supported yet; use ws://");
-    }
-    if (!"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw new ConfigException(at, "\"" + url + "\" is not allowed; use a WebSocket URL such as \"ws://127.0.0.1:8080/ws\"");
+    boolean webSocket = "ws".equalsIgnoreCase(uri.getScheme()) || "wss".equalsIgnoreCase(uri.getScheme());
+    if (!webSocket || uri.getHost() == null) {
+      throw new ConfigException(at, "\"" + url + "\" is not allowed; use a WebSocket URL such as \"ws://127.0.0.1:8080/ws\""
+          + " or \"wss://127.0.0.1:8443/ws\"");
     }
     return uri;
   }

@@ -74,6 +74,7 @@ public final class SimulatorConfig {
   private ReportOptions report = new ReportOptions();
   private ClusterSettings cluster = new ClusterSettings();
   private ThresholdOptions thresholds = new ThresholdOptions();
+  private SecurityOptions security = new SecurityOptions();
 
   /** Reads a simulator config; fields left out take their defaults, unknown fields are errors. */
   public static SimulatorConfig fromJson(JsonObject json) {
@@ -110,12 +111,13 @@ public final class SimulatorConfig {
     c.report = ReportOptions.read(r.object("report"));
     c.cluster = ClusterSettings.read(r.object("cluster"));
     c.thresholds = ThresholdOptions.read(r.object("thresholds"));
+    c.security = SecurityOptions.read(r.object("security"));
     r.finish();
     CrossFieldChecks.check(c, r);
     return c;
   }
 
-  /** Parses and checks a {@code ws://host:port/path} URL; the error names {@code at}. */
+  /** Parses and checks a {@code ws://} or {@code wss://host:port/path} URL; the error names {@code at}. */
   public static URI parseWebSocketUrl(String at, String url) {
     return AddressFields.webSocketUrl(at, url);
   }
@@ -157,7 +159,13 @@ public final class SimulatorConfig {
         .put("seed", seed)
         .put("report", report.toJson())
         .put("cluster", cluster.toJson())
-        .put("thresholds", thresholds.toJson());
+        .put("thresholds", thresholds.toJson())
+        .put("security", security.toJson());
+  }
+
+  /** What a hardened node asks of each connection: TLS trust, a token, an origin ({@link SecurityOptions}). */
+  public SecurityOptions security() {
+    return security;
   }
 
   /** Pass/fail thresholds of the run ({@code $.thresholds}); the verdict follows them. */

@@ -9,17 +9,16 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 
 /**
  * Opens client connections on one verticle's event loop: a channel from Vert.x's transport (epoll
- * when native), the handshake pipeline (HTTP codec, aggregator, {@link HandshakeHandler}), bound
+ * when native), the handshake pipeline (TLS for {@code wss://}, HTTP codec, aggregator,
+ * {@link HandshakeHandler}, with the token and origin of {@link ClientSecurity}), bound
  * to a source address when configured, connected to the target. No Bootstrap: the channel is
  * made, registered and connected directly, so that each one gets its own handshake handler.
  */
@@ -36,19 +35,21 @@ final class ClientConnector {
   private final InetSocketAddress[] sources;
   private final int instances;
   private final int index;
+  private final ClientSecurity security;
 
   /**
    * @param sources local addresses to bind (port 0), spread over the seats of all {@code instances}
    *     verticles; empty to let the OS choose
    */
   ClientConnector(EventLoop loop, ChannelFactory<? extends Channel> channels, boolean nativeTransport,
-      InetSocketAddress[] sources, int instances, int index) {
+      InetSocketAddress[] sources, int instances, int index, ClientSecurity security) {
     this.loop = loop;
     this.channels = channels;
     this.nativeTransport = nativeTransport;
     this.sources = sources;
     this.instances = instances;
     this.index = index;
+    this.security = security;
   }
 
   /**
@@ -74,8 +75,11 @@ final class ClientConnector {
       // the source port is chosen at connect time, per destination: ports are not used up per address
       ch.config().setOption(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
     }
-    WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(target.uri(),
-        WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, MAX_FRAME_BYTES);
+    WebSocketClientHandshaker handshaker = security.handshaker(c, target, MAX_FRAME_BYTES);
+    SslHandler tls = security.tlsHandler(ch, target);
+    if (tls != null) {
+      ch.pipeline().addLast("tls", tls);
+    }
     ch.pipeline().addLast("http", new HttpClientCodec(HTTP_MAX_INITIAL_LINE, HTTP_MAX_HEADERS, HANDSHAKE_MAX_BODY));
     ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HANDSHAKE_MAX_BODY));
     ch.pipeline().addLast(HandshakeHandler.NAME, new HandshakeHandler(life, c, handshaker));

@@ -86,7 +86,8 @@ public final class SimulatorVerticle extends VerticleBase {
     InetSocketAddress[] sources = config.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
         .toArray(InetSocketAddress[]::new);
     ClientConnector connector = new ClientConnector(loop, VertxInternals.clientChannelFactory(vertx),
-        vertx.isNativeTransportEnabled(), sources, instances, index);
+        vertx.isNativeTransportEnabled(), sources, instances, index,
+        ClientSecurity.of(config));
     wheel = new TimingWheel<>(WHEEL_BUCKETS, clock.tickAt(System.nanoTime()));
     HandshakeBudget budget = new HandshakeBudget(0, 1, clock.tickNanos());
     LifeWiring wiring = LifeWiring.of(config, index, clock, wheel, budget, ledger, directory, messages, random, ramp,

@@ -17,8 +17,17 @@ public final class Target {
   public Target(int index, URI uri) {
     this.index = index;
     this.uri = uri;
-    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    int port = uri.getPort() >= 0 ? uri.getPort() : isSecure(uri) ? 443 : 80;
     this.address = new InetSocketAddress(uri.getHost(), port);
+  }
+
+  private static boolean isSecure(URI uri) {
+    return "wss".equalsIgnoreCase(uri.getScheme());
+  }
+
+  /** True for a {@code wss://} target: the connection speaks TLS. */
+  public boolean secure() {
+    return isSecure(uri);
   }
 
   public int index() {

@@ -36,10 +36,14 @@ class ConfigRoundTripTest {
        "cluster": {"enabled": true, "config": "members", "name": "other", "publishInterval": "2s", "ttlIntervals": 5,
                    "members": ["10.0.0.11", "10.0.0.12"], "interfaces": ["10.0.0.*"], "heartbeatTimeout": "6s", "mergeDelay": "5s"},
        "thresholds": {"heldFraction": 0.9, "churnRatioMin": 0.7, "churnRatioMax": 1.5, "churnMinCloses": 20,
-                      "echoP99AfterRamp": "750ms", "handshakeErrorRate": 0.02, "unexplainedLosses": 3}}""";
+                      "echoP99AfterRamp": "750ms", "handshakeErrorRate": 0.02, "unexplainedLosses": 3},
+       "security": {"insecureTrustAllCertificates": true, "tokenSecret": "0123456789abcdef0123456789abcdef",
+                    "tokenLifetime": "10m", "tokenAudience": "holdfast", "tokenIn": "header",
+                    "tokenQueryParameter": "t", "origin": "https://app.example.com"}}""";
   /** The rest: listed targets, and the cluster off. */
   private static final String STANDALONE = """
-      {"targets": ["ws://127.0.0.1:8081/ws", "ws://127.0.0.1:8082/ws"], "cluster": {"enabled": false}}""";
+      {"targets": ["ws://127.0.0.1:8081/ws", "wss://127.0.0.1:8082/ws"], "cluster": {"enabled": false},
+       "security": {"trustCertFile": "ca.pem", "tokenSecretFile": "token.key"}}""";
 
   @Test
   void everyFieldComesBackFromItsJson() {

@@ -66,7 +66,16 @@ class SimulatorConfigTest {
     assertError("{\"messages\": {\"payloadBytes\": 8}}", "$.messages.payloadBytes", "from 20 to 65536");
     assertError("{\"messages\": {\"interval\": \"5ms\"}}", "$.messages.interval", "at least the scheduler tick");
     assertError("{\"targets\": [\"http://x:1/\"]}", "$.targets[0]", "WebSocket URL");
-    assertError("{\"targets\": [\"ws://a:1/ws\", \"wss://b/ws\"]}", "$.targets[1]", "TLS (wss://) is not supported");
+    assertError("{\"targets\": [\"ws://a:1/ws\", \"wss:/ws\"]}", "$.targets[1]", "wss://127.0.0.1:8443/ws");
+    assertError("{\"security\": {\"tokenSecret\": \"short\"}}", "$.security.tokenSecret", "at least 32 bytes");
+    assertError("{\"security\": {\"tokenSecret\": \"" + "k".repeat(32) + "\", \"tokenSecretFile\": \"k\"}}",
+        "$.security.tokenSecretFile", "one of the two");
+    assertError("{\"security\": {\"trustCertFile\": \"ca.pem\", \"insecureTrustAllCertificates\": true}}",
+        "$.security.insecureTrustAllCertificates", "tests only");
+    assertError("{\"security\": {\"tokenIn\": \"cookie\"}}", "$.security.tokenIn", "header");
+    assertError("{\"security\": {\"tokenQueryParameter\": \"a b\"}}", "$.security.tokenQueryParameter", "access_token");
+    assertError("{\"security\": {\"origin\": \"https://a b\"}}", "$.security.origin", "no spaces");
+    assertError("{\"security\": {\"tokenLifetime\": \"0s\"}}", "$.security.tokenLifetime", "is not allowed");
     assertError("{\"targets\": []}", "$.targets", "at least one");
     assertError("{\"targets\": \"everywhere\"}", "$.targets", "\"cluster\"");
     assertError("{\"sourceAddresses\": [\"127.0.0.2\", \"localhost\"]}", "$.sourceAddresses[1]", "literal local IP");

@@ -1,4 +1,4 @@
-package dev.holdfast.node;
+package dev.holdfast.testing;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate for 127.0.0.1 and localhost made at test time with the JDK's own
- * {@code keytool} (no BouncyCastle), written out as the PEM pair the node reads.
+ * {@code keytool} (no BouncyCastle), written out as the PEM pair the node reads (and the
+ * simulator trusts).
  */
-final class SelfSignedPem {
+public final class SelfSignedPem {
 
-  final Path cert;
-  final Path key;
+  public final Path cert;
+  public final Path key;
 
   private SelfSignedPem(Path cert, Path key) {
     this.cert = cert;
@@ -25,7 +26,7 @@ final class SelfSignedPem {
   }
 
   /** Makes a pair with this common name as {@code dir/node.crt} and {@code dir/node.key}, replacing any there. */
-  static SelfSignedPem create(Path dir, String commonName) throws Exception {
+  public static SelfSignedPem create(Path dir, String commonName) throws Exception {
     Path store = Files.createTempFile(dir, "keystore", ".p12");
     Files.delete(store);
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
