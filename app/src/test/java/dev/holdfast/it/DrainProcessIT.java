@@ -95,15 +95,17 @@ class DrainProcessIT {
       assertThat(closes.others()).as("close codes other than 1001").isEmpty();
       assertThat(closes.at1001()).hasSize(sockets);
 
-      // per second from the first close: the configured share, give or take one tick (and one
-      // close per event loop for the rounding of each loop's own share)
+      // per second from the first close: the configured share, give or take two ticks (the pace
+      // is by elapsed time, so a tick that runs late on a loaded machine catches up, and a 1 s
+      // window can hold a little over a second of it: 448 of 442 was seen under load), and one
+      // close per event loop for the rounding of each loop's own share
       long first = closes.at1001().stream().mapToLong(Long::longValue).min().orElseThrow();
       int[] perSecond = new int[windowSeconds + 10];
       for (long t : closes.at1001()) {
         perSecond[(int) TimeUnit.NANOSECONDS.toSeconds(t - first)]++;
       }
       int share = sockets / windowSeconds;
-      int allowed = share + share * (int) TICK_MILLIS / 1000 + INSTANCES;
+      int allowed = share + 2 * share * (int) TICK_MILLIS / 1000 + INSTANCES;
       System.out.println("drain of " + sockets + " over " + windowSeconds + " s, closes per second: "
           + java.util.Arrays.toString(perSecond) + " (allowed at most " + allowed + ")");
       for (int s = 0; s < perSecond.length; s++) {
