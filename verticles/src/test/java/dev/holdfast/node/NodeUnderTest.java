@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 /** A standalone echo node started for one test on free ports, with its admin {@code /status} at hand. */
 final class NodeUnderTest implements AutoCloseable {
 
-  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final Duration DEADLINE = Duration.ofSeconds(30); // generous: a loaded CI machine is slow, the wait ends as soon as the condition holds
 
   final EchoNode node;
   private final RoleRuntime runtime;
