@@ -112,7 +112,7 @@ public final class RunReport {
             .put("openFileLimit", f.node().openFileLimit())
             .put("schedulerLagMaxMs", round3(t.lagMaxNanos() / 1e6))
             .put("illegalTransitions", t.get(Count.ILLEGAL_TRANSITIONS)))
-        .put("config", c.toJson())
+        .put("config", withoutSecrets(c.toJson()))
         .put("population", population)
         .put("ramp", new JsonObject()
             .put("seconds", Double.isNaN(f.ramp().seconds()) ? null : round3(f.ramp().seconds()))
@@ -306,4 +306,14 @@ public final class RunReport {
       throw new UncheckedIOException("writing report " + p, e);
     }
   }
+
+  /** The config as run, its secrets replaced: a report is shared and mailed, a signing key is not. */
+  static JsonObject withoutSecrets(JsonObject config) {
+    JsonObject security = config.getJsonObject("security");
+    if (security != null && security.getValue("tokenSecret") != null) {
+      security.put("tokenSecret", "<redacted>");
+    }
+    return config;
+  }
+
 }

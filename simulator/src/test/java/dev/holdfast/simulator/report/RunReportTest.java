@@ -142,4 +142,15 @@ class RunReportTest {
         .isEqualTo("[ 12s] held 1990/2000 os 1989 opening 3 waiting 7 churned 412 (0.21/10s) msgs/s 400"
             + " p50 0.41ms p99 2.10ms errors 0");
   }
+
+  @Test
+  void aReportNeverCarriesTheTokenKey() {
+    SimulatorConfig c = SimulatorConfig.fromJson(new JsonObject()
+        .put("security", new JsonObject().put("tokenSecret", "k".repeat(40)).put("origin", "https://a.example")));
+    JsonObject config = RunReport.withoutSecrets(c.toJson());
+    assertThat(config.getJsonObject("security").getString("tokenSecret")).isEqualTo("<redacted>");
+    assertThat(config.getJsonObject("security").getString("origin")).isEqualTo("https://a.example");
+    assertThat(config.encode()).doesNotContain("k".repeat(40));
+  }
+
 }
