@@ -113,6 +113,11 @@ class NodeDeathRecoveryIT {
     int simAdmin = sim.adminPort();
     long low = (long) (POPULATION * 0.95);
     Eventually.poll(DEADLINE, () -> get(simAdmin, "/status"), s -> simHeld(s) >= low);
+    // and the report's timeline has seen it too (its samples are the progress ticks): otherwise the
+    // sample before the loss may still be one of the ramp's, and the ramp's opens count as reconnects
+    long rampedAt = progressLines(sim);
+    Eventually.poll(Duration.ofSeconds(20), () -> progressLines(sim), n -> n >= rampedAt + 2);
+    assertThat(simHeld(get(simAdmin, "/status"))).as("held before the kill").isGreaterThanOrEqualTo(low);
     // the victim holds its part: every node got some of the population
     int victimAdmin = admins.get(2);
     JsonObject victim = Eventually.poll(DEADLINE, () -> get(victimAdmin, "/status"), s -> nodeHeld(s) >= POPULATION / 6);
