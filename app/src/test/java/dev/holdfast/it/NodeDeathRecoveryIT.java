@@ -1,5 +1,7 @@
 package dev.holdfast.it;
 
+import static dev.holdfast.it.StartedProcesses.get;
+import static dev.holdfast.it.StartedProcesses.simHeld;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -40,31 +42,11 @@ class NodeDeathRecoveryIT {
    */
   private static final double RECOVERY_BOUND_SECONDS = 5 * BACKOFF_INITIAL.toSeconds();
 
-  private final List<HoldfastProcess> processes = new ArrayList<>();
+  private final StartedProcesses processes = new StartedProcesses();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (HoldfastProcess p : processes) {
-      p.close();
-    }
-  }
-
-  private HoldfastProcess start(String... args) throws Exception {
-    HoldfastProcess p = HoldfastProcess.start(args);
-    processes.add(p);
-    return p;
-  }
-
-  private static JsonObject get(int adminPort, String path) {
-    try {
-      return new JsonObject(NodeProcessIT.get(adminPort, path));
-    } catch (Exception e) {
-      return new JsonObject().put("error", e.toString());
-    }
-  }
-
-  private static long simHeld(JsonObject status) {
-    return status.getJsonObject("population", new JsonObject()).getLong("held", -1L);
+    processes.close();
   }
 
   private static long nodeHeld(JsonObject status) {
@@ -85,7 +67,7 @@ class NodeDeathRecoveryIT {
         .encode());
     List<HoldfastProcess> nodes = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      nodes.add(start("node", "--config", nodeConfig.toString(),
+      nodes.add(processes.start("node", "--config", nodeConfig.toString(),
           "--port", Integer.toString(FreePorts.belowEphemeralRange()), "--admin-port", "0"));
     }
     List<Integer> admins = new ArrayList<>();
@@ -108,7 +90,7 @@ class NodeDeathRecoveryIT {
         .put("progressInterval", "500ms").put("adminPort", 0)
         .put("report", new JsonObject().put("json", report.toString()))
         .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
-    HoldfastProcess sim = start("simulate", "--config", simConfig.toString(), "--node-id", "sim-1",
+    HoldfastProcess sim = processes.start("simulate", "--config", simConfig.toString(), "--node-id", "sim-1",
         "--duration", "300s", "--source-address", "127.0.0.2");
     int simAdmin = sim.adminPort();
     long low = (long) (POPULATION * 0.95);

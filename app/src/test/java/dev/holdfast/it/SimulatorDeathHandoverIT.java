@@ -1,5 +1,8 @@
 package dev.holdfast.it;
 
+import static dev.holdfast.it.StartedProcesses.get;
+import static dev.holdfast.it.StartedProcesses.share;
+import static dev.holdfast.it.StartedProcesses.simHeld;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.holdfast.os.ProcNetTcp;
@@ -10,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +44,7 @@ class SimulatorDeathHandoverIT {
    */
   private static final Duration HANDOVER_BOUND = HEARTBEAT_TIMEOUT.plusSeconds(20);
 
-  private final List<HoldfastProcess> processes = new ArrayList<>();
+  private final StartedProcesses processes = new StartedProcesses();
   private ScheduledExecutorService watcher;
 
   @AfterEach
@@ -50,31 +52,7 @@ class SimulatorDeathHandoverIT {
     if (watcher != null) {
       watcher.shutdownNow();
     }
-    for (HoldfastProcess p : processes) {
-      p.close();
-    }
-  }
-
-  private HoldfastProcess start(String... args) throws Exception {
-    HoldfastProcess p = HoldfastProcess.start(args);
-    processes.add(p);
-    return p;
-  }
-
-  private static JsonObject get(int adminPort, String path) {
-    try {
-      return new JsonObject(NodeProcessIT.get(adminPort, path));
-    } catch (Exception e) {
-      return new JsonObject().put("error", e.toString());
-    }
-  }
-
-  private static long share(JsonObject status) {
-    return status.getJsonObject("population", new JsonObject()).getLong("share", -1L);
-  }
-
-  private static long simHeld(JsonObject status) {
-    return status.getJsonObject("population", new JsonObject()).getLong("held", -1L);
+    processes.close();
   }
 
   @Test
@@ -85,10 +63,10 @@ class SimulatorDeathHandoverIT {
     Files.writeString(nodeConfig, new JsonObject().put("instances", 1).put("osCountInterval", "500ms")
         .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
     int n1Port = FreePorts.belowEphemeralRange();
-    HoldfastProcess n1 = start("node", "--config", nodeConfig.toString(), "--port", Integer.toString(n1Port),
+    HoldfastProcess n1 = processes.start("node", "--config", nodeConfig.toString(), "--port", Integer.toString(n1Port),
         "--admin-port", "0");
     int n2Port = FreePorts.belowEphemeralRange();
-    HoldfastProcess n2 = start("node", "--config", nodeConfig.toString(), "--port", Integer.toString(n2Port),
+    HoldfastProcess n2 = processes.start("node", "--config", nodeConfig.toString(), "--port", Integer.toString(n2Port),
         "--admin-port", "0");
     int n1Admin = n1.adminPort();
     n2.adminPort();
@@ -105,9 +83,9 @@ class SimulatorDeathHandoverIT {
         .put("progressInterval", "1s").put("adminPort", 0)
         .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")
             .put("heartbeatTimeout", HEARTBEAT_TIMEOUT.toSeconds() + "s")).encode());
-    HoldfastProcess s1 = start("simulate", "--config", simConfig.toString(), "--node-id", "sim-1",
+    HoldfastProcess s1 = processes.start("simulate", "--config", simConfig.toString(), "--node-id", "sim-1",
         "--duration", "300s", "--source-address", "127.0.0.2");
-    HoldfastProcess s2 = start("simulate", "--config", simConfig.toString(), "--node-id", "sim-2",
+    HoldfastProcess s2 = processes.start("simulate", "--config", simConfig.toString(), "--node-id", "sim-2",
         "--duration", "300s", "--source-address", "127.0.0.3");
     int s1Admin = s1.adminPort();
     int s2Admin = s2.adminPort();

@@ -1,5 +1,8 @@
 package dev.holdfast.it;
 
+import static dev.holdfast.it.StartedProcesses.get;
+import static dev.holdfast.it.StartedProcesses.share;
+import static dev.holdfast.it.StartedProcesses.simHeld;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.holdfast.os.ProcNetTcp;
@@ -9,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,35 +36,11 @@ class SimulatorFleetIT {
   /** A JVM that ran its shutdown hooks after SIGTERM exits with 128 + 15. */
   private static final int SIGTERM_EXIT = 143;
 
-  private final List<HoldfastProcess> processes = new ArrayList<>();
+  private final StartedProcesses processes = new StartedProcesses();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (HoldfastProcess p : processes) {
-      p.close();
-    }
-  }
-
-  private HoldfastProcess start(String... args) throws Exception {
-    HoldfastProcess p = HoldfastProcess.start(args);
-    processes.add(p);
-    return p;
-  }
-
-  private static JsonObject get(int adminPort, String path) {
-    try {
-      return new JsonObject(NodeProcessIT.get(adminPort, path));
-    } catch (Exception e) {
-      return new JsonObject().put("error", e.toString());
-    }
-  }
-
-  private static long share(JsonObject status) {
-    return status.getJsonObject("population", new JsonObject()).getLong("share", -1L);
-  }
-
-  private static long simHeld(JsonObject status) {
-    return status.getJsonObject("population", new JsonObject()).getLong("held", -1L);
+    processes.close();
   }
 
   private static long nodesHeld(JsonObject cluster) {
@@ -76,11 +54,11 @@ class SimulatorFleetIT {
     Files.writeString(nodeConfig, new JsonObject().put("instances", 1).put("osCountInterval", "500ms")
         .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
     int n1Port = FreePorts.belowEphemeralRange();
-    HoldfastProcess n1 = start("node", "--config", nodeConfig.toString(),
+    HoldfastProcess n1 = processes.start("node", "--config", nodeConfig.toString(),
         "--port", Integer.toString(n1Port), "--admin-port", "0");
     int n1Admin = n1.adminPort();
     int n2Port = FreePorts.belowEphemeralRange();
-    HoldfastProcess n2 = start("node", "--config", nodeConfig.toString(),
+    HoldfastProcess n2 = processes.start("node", "--config", nodeConfig.toString(),
         "--port", Integer.toString(n2Port), "--admin-port", "0");
     n2.adminPort();
     JsonObject twoNodes = Eventually.poll(DEADLINE, () -> get(n1Admin, "/cluster"),
@@ -95,7 +73,7 @@ class SimulatorFleetIT {
         .put("messages", new JsonObject().put("interval", "2s").put("payloadBytes", 64))
         .put("progressInterval", "2s").put("adminPort", 0)
         .put("cluster", new JsonObject().put("name", cluster).put("publishInterval", "500ms")).encode());
-    HoldfastProcess s1 = start("simulate", "--config", simConfig.toString(), "--node-id", "sim-1", "--duration", "120s",
+    HoldfastProcess s1 = processes.start("simulate", "--config", simConfig.toString(), "--node-id", "sim-1", "--duration", "120s",
         "--source-address", "127.0.0.2");
     int s1Admin = s1.adminPort();
     JsonObject alone = Eventually.poll(DEADLINE, () -> get(s1Admin, "/status"), s -> simHeld(s) >= POPULATION * 0.95);
@@ -119,7 +97,7 @@ class SimulatorFleetIT {
       timeline.add(String.format("%6dms kernel %d  nodes' view %d  sim-1 %d/%d  sim-2 %d/%d",
           (System.nanoTime() - t0) / 1_000_000, kernel, nodes, simHeld(a), share(a), simHeld(b), share(b)));
     }, 0, 50, TimeUnit.MILLISECONDS);
-    HoldfastProcess s2 = start("simulate", "--config", simConfig.toString(), "--node-id", "sim-2", "--duration", "120s",
+    HoldfastProcess s2 = processes.start("simulate", "--config", simConfig.toString(), "--node-id", "sim-2", "--duration", "120s",
         "--source-address", "127.0.0.3");
     int s2Admin = s2.adminPort();
     s2AdminSeen.set(s2Admin);
