@@ -84,7 +84,7 @@ echo "soak: 2 nodes x $per_node connections, churn $churn/min, echo every $inter
 start=$(date +%s)
 while kill -0 "${sims[0]}" 2>/dev/null || kill -0 "${sims[1]}" 2>/dev/null; do
   t=$(( $(date +%s) - start ))
-  line="{\"t\": $t"
+  line="{\"t\": $t, \"load\": $(cut -d' ' -f1 /proc/loadavg)"
   for i in 0 1; do
     held=$(curl -s --max-time 5 "http://127.0.0.1:${admins[$i]}/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connections"]["held"])' 2>/dev/null || echo -1)
     line+=", \"n$i\": {\"held\": $held, \"heapAfterGc\": $(heap_after_gc "${nodes[$i]}"), \"openFiles\": $(open_files "${nodes[$i]}"), \"kernel\": $(kernel_established "${ports[$i]}")}"
@@ -153,7 +153,8 @@ def error_total(e):
     return e if isinstance(e, (int, float)) else 0
 machine = {"cpu": subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip(),
            "cores": os.cpu_count(), "kernel": platform.release(),
-           "loadAverageAtEnd": os.getloadavg()[0], "shared": "yes: other builds ran on the same 2 cores"}
+           "loadAverageAtEnd": os.getloadavg()[0],
+           "loadAverageMaxDuringRun": max((s.get("load", 0) for s in samples), default=None)}
 result = {"command": command, "machine": machine, "minutes": int(minutes), "perNode": int(per_node),
           "churnPerMinute": float(churn), "echoInterval": interval, "simulatorExit": int(sim_rc),
           "settleSeconds": int(settle_s), "machineEstablished": {"before": int(b_machine), "after": int(a_machine)},
@@ -163,7 +164,7 @@ base = os.path.join(out, f"soak-{stamp}")
 json.dump(result, open(base + ".json", "w"), indent=1)
 mb = lambda b: "n/a" if b is None else f"{b / 1048576:.1f} MB"
 lines = [f"# Soak {stamp}", "", f"`{command}`", "",
-         f"Machine: {machine['cpu']}, {machine['cores']} cores, Linux {machine['kernel']} (shared: other builds ran at the same time; load {machine['loadAverageAtEnd']:.1f} at the end).", "",
+         f"Machine: {machine['cpu']}, {machine['cores']} cores, Linux {machine['kernel']} (1-minute load average at most {machine['loadAverageMaxDuringRun']} during the run, {machine['loadAverageAtEnd']:.1f} at the end).", "",
          "| | node 1 | node 2 |", "|---|---|---|"]
 row = lambda name, f: lines.append(f"| {name} | {f(nodes[0])} | {f(nodes[1])} |")
 row("held, max", lambda n: n["heldMax"])
