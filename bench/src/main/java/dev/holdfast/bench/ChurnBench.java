@@ -117,7 +117,7 @@ public final class ChurnBench {
           reopens a steady stream of them, in steps of rising rate (--first, then x --factor while echo p99 <= --bound,
           then --refine steps between held and failed), an echo per connection every --interval throughout. The first
           connections after each server's start are its cold row. With these flags: %d server(s) x %d round(s), each
-          server ~25 s of start, connect and memory readings plus up to %d steps of %d s + %d s: at most ~%d min
+          server ~30 s of start, connect, memory readings and longer settles plus up to %d steps of %d s + %d s: at most ~%d min
           (the default full run is sized to finish within 15 minutes on 2 cores; --quick in 1-2 minutes).
           """, servers.size(), rounds, maxSteps + 1, settle.toSeconds(), steady.toSeconds(),
           (estimate().toSeconds() + 59) / 60);
@@ -151,7 +151,7 @@ public final class ChurnBench {
 
   /** The longest a run can take: fixed costs per server (start, three memory readings, connect, close) and every step. */
   Duration estimate() {
-    long perServer = 25_000 + (1L + ladder.maxSteps()) * (settle.toMillis() + steady.toMillis() + 300);
+    long perServer = 30_000 + (1L + ladder.maxSteps()) * (settle.toMillis() + steady.toMillis() + 300);
     long busy = coldBusy ? 20_000L * busyServers.size() : 0;
     return Duration.ofMillis((perServer * servers.size() + busy) * rounds);
   }
@@ -237,31 +237,37 @@ public final class ChurnBench {
       step(server, "cold: %,d connected (%,d failed) in %.1f s, %.0f µs server CPU per handshake, handshake p99 %.1f ms",
           coldOpened, cold.getLong("failed"), cold.getDouble("seconds"), coldCpu * 1e6 / Math.max(1, coldOpened),
           cold.getJsonObject("handshakeLatency").getLong("p99Micros") / 1000.0);
+      // memory per held connection now, before any echo or churn (churn's garbage leaves heap pages resident)
+      Snapshot connected = Snapshot.take(s, heapRange, coldOpened, logDir.resolve(name + "-histogram-connected.txt"));
+      step(server, "connected: live heap %s, RSS %s", mib(connected.liveHeapBytes()), mib(connected.rssKb() * 1024));
       d.send("hold");
-      ChurnStep rest = runStep(d, s, 0);
-      long threadsHolding = ProcStats.threads(s.pid());
-      step(server, "echo only: %,d echoes, %.1f µs server CPU each, echo p99 %.1f ms, %d threads", rest.echoes(),
-          rest.serverCpuSeconds() * 1e6 / Math.max(1, rest.echoes()), rest.echoP99Micros() / 1000.0, threadsHolding);
       List<ChurnStep> steps = new ArrayList<>();
       for (OptionalDouble next; (next = ladder.next(steps)).isPresent(); ) {
-        ChurnStep st = runStep(d, s, next.getAsDouble());
+        // the first step settles 3 s at least: the close and echo paths compile there, after the cold connect
+        ChurnStep st = runStep(d, s, next.getAsDouble(),
+            steps.isEmpty() && settle.compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3) : settle);
         steps.add(st);
-        double base = rest.serverCpuSeconds() / rest.steadySeconds() * st.steadySeconds();
         String failure = st.failure(ladder.boundMicros());
-        step(server, "churn %,.0f/s: reached %,.0f/s, %.0f µs CPU per reconnect (net), server %.2f cores, echo p99 "
+        step(server, "churn %,.0f/s: reached %,.0f/s, %.0f µs CPU per reconnect (gross), server %.2f cores, echo p99 "
                 + "%.1f ms, handshake p99 %.1f ms, %,d open: %s", st.targetPerSecond(), st.achievedPerSecond(),
-            st.reconnects() == 0 ? Double.NaN : (st.serverCpuSeconds() - base) * 1e6 / st.reconnects(),
+            st.reconnects() == 0 ? Double.NaN : st.serverCpuSeconds() * 1e6 / st.reconnects(),
             st.serverCores(), st.echoP99Micros() / 1000.0, st.handshakeP99Micros() / 1000.0, st.open(),
             failure == null ? "held" : failure);
       }
+      // echoes only, after the churn: JIT and pools warm, the reopens under way done within the longer settle
+      ChurnStep rest = runStep(d, s, 0, settle.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : settle);
+      long threadsHolding = ProcStats.threads(s.pid());
+      step(server, "echo only: %,d echoes, %.1f µs server CPU each, echo p99 %.1f ms, %d threads, %,d reconnects",
+          rest.echoes(), rest.serverCpuSeconds() * 1e6 / Math.max(1, rest.echoes()), rest.echoP99Micros() / 1000.0,
+          threadsHolding, rest.reconnects());
       d.send("end");
       JsonObject held = d.awaitEvent("held", Duration.ofMinutes(2));
       long client = held.getLong("open");
       long os = ProcStats.establishedOn("127.0.0.1", started.port()).values().stream().mapToLong(Long::longValue).sum();
       long serverCount = started.adminPort() > 0
           ? ServerLineup.status(started.adminPort()).getJsonObject("connections").getLong("held") : -1;
-      Snapshot heldSnap = Snapshot.take(s, heapRange, client, logDir.resolve(name + "-histogram-held.txt"));
-      step(server, "held: client %,d, server %s, OS %,d; live heap %s, RSS %s", client,
+      Snapshot heldSnap = Snapshot.take(s, heapRange, client, logDir.resolve(name + "-histogram-after-churn.txt"));
+      step(server, "after churn: client %,d, server %s, OS %,d; live heap %s, RSS %s", client,
           serverCount < 0 ? "(no count)" : String.format("%,d", serverCount), os, mib(heldSnap.liveHeapBytes()),
           mib(heldSnap.rssKb() * 1024));
       d.send("close");
@@ -272,7 +278,7 @@ public final class ChurnBench {
       ColdRun coldRun = new ColdRun(server, round, coldOpened, cold.getLong("failed"), cold.getDouble("seconds"), coldCpu,
           cold.getJsonObject("handshakeLatency").getLong("p99Micros"), 0);
       ChurnRun run = new ChurnRun(server, round, threadsIdle, threadsHolding, coldRun, rest, steps, ladder,
-          lineup.serverCores(), before, heldSnap, released, serverCount, os, done.getLong("errorCount"),
+          lineup.serverCores(), before, connected, heldSnap, released, serverCount, os, done.getLong("errorCount"),
           done.getJsonObject("errors"));
       step(server, "sustained %,.0f reconnects/s (%,.0f per core; stopped %s), warm %.0f µs per reconnect, cold %.0f µs "
               + "per handshake, %.1f µs per echo, heap %,.0f B and RSS %,.0f B per held connection, errors %d",
@@ -338,9 +344,10 @@ public final class ChurnBench {
   }
 
   /** One step: the driver churns at {@code rate}; the server's and the machine's CPU are read across its steady part. */
-  private ChurnStep runStep(DriverProcess d, ServerProcess s, double rate) throws IOException, InterruptedException {
-    d.send(String.format(Locale.ROOT, "step %.3f %d %d", rate, settle.toMillis(), steady.toMillis()));
-    d.awaitEvent("steady", settle.plusMinutes(1));
+  private ChurnStep runStep(DriverProcess d, ServerProcess s, double rate, Duration settleFor)
+      throws IOException, InterruptedException {
+    d.send(String.format(Locale.ROOT, "step %.3f %d %d", rate, settleFor.toMillis(), steady.toMillis()));
+    d.awaitEvent("steady", settleFor.plusMinutes(1));
     long cpu0 = s.cpuTicks();
     long machine0 = ProcStats.machineBusyTicks();
     long driver0 = ProcStats.cpuTicks(d.pid());

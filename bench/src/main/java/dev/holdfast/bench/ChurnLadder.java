@@ -6,7 +6,8 @@ import java.util.OptionalDouble;
 /**
  * Which churn rate to try next: up by a factor from the first rate while every step holds the
  * latency bound, then, after the first step that does not, a few steps between the best rate that
- * held and the lowest that failed (geometric midpoints), within a bounded number of steps. The
+ * held and the lowest that failed (geometric midpoints; down by the factor while none has held),
+ * within a bounded number of steps. The
  * sustained rate is the highest achieved rate of a step that held.
  *
  * @param firstPerSecond the first step's reconnects a second
@@ -48,8 +49,11 @@ record ChurnLadder(double firstPerSecond, double factor, int refinements, int ma
         .min().orElseThrow();
     double bestHeld = done.stream().filter(s -> s.held(boundMicros) && s.targetPerSecond() < lowestFailed)
         .mapToDouble(ChurnStep::targetPerSecond).max().orElse(0);
-    if (bestHeld == 0 || lowestFailed / bestHeld < 1.1) {
-      return OptionalDouble.empty(); // nothing held, or held and failed are within 10%: no finer answer here
+    if (bestHeld == 0) {
+      return OptionalDouble.of(lowestFailed / factor); // nothing held yet: look below
+    }
+    if (lowestFailed / bestHeld < 1.1) {
+      return OptionalDouble.empty(); // held and failed are within 10%: no finer answer here
     }
     return OptionalDouble.of(Math.sqrt(bestHeld * lowestFailed));
   }

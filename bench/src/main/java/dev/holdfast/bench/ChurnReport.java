@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
@@ -58,12 +60,33 @@ final class ChurnReport {
     Files.writeString(dir.resolve(base + "-cpu.svg"), BarChart.svg("Server CPU per cold handshake, warm reconnect and echo",
         "µs of server CPU", servers.stream().map(NAMES::get).toList(),
         List.of("cold handshake (first connections)", "warm reconnect (close + handshake)", "echo"),
-        new double[][] {medians(ChurnRun::coldCpuMicrosPerHandshake), medians(ChurnRun::warmCpuMicrosPerReconnect),
+        new double[][] {medians(ChurnRun::coldCpuMicrosPerHandshake), medians(this::warm),
             medians(ChurnRun::cpuMicrosPerEcho)}));
     Files.writeString(dir.resolve(base + ".json"), json().encodePrettily());
     Path md = dir.resolve(base + ".md");
     Files.writeString(md, markdown(base));
     return md;
+  }
+
+  /**
+   * The target rates every server of round {@code r} (0-based) reached: the steps whose CPU per
+   * reconnect the servers are compared on.
+   */
+  Set<Double> commonRates(int r) {
+    Set<Double> common = null;
+    for (ChurnRun run : byRound.get(r)) {
+      if (common == null) {
+        common = new TreeSet<>(run.reachedRates());
+      } else {
+        common.retainAll(run.reachedRates());
+      }
+    }
+    return common == null ? Set.of() : common;
+  }
+
+  /** The warm CPU per reconnect of a run, over the rates every server of its round reached. */
+  double warm(ChurnRun r) {
+    return r.warmCpuMicrosPerReconnect(commonRates(r.round() - 1));
   }
 
   /** The run of {@code server} in round {@code r} (0-based). */
@@ -124,11 +147,13 @@ final class ChurnReport {
     b.append(String.format(Locale.ROOT, "Load: each server holds %,d connections from a separate driver process (plain "
             + "Netty client, %d source addresses, at most %d handshakes in flight); each connection sends a %d-byte text "
             + "message every %d s (phases spread) throughout. The first %,d connections after the server's start are its "
-            + "cold row: no warm-up before them. Then an echo-only step, then churn steps: the driver closes random open "
+            + "cold row: no warm-up before them. Then churn steps: the driver closes random open "
             + "connections at a steady rate (1000, close handshake) and reopens each once closed; the first step is "
             + "%.0f%% per %d s (%,.0f reconnects/s), each next one %sx while steps hold the bound (echo p99 ≤ %d ms, "
             + "90%% of the rate reached, no errors), then %d step(s) between the best held and the first failed rate, "
-            + "%d steps at most. Each step: %.0f s settle (not counted), %.0f s measured. Server event loops: %d; the "
+            + "%d steps at most; then an echo-only step. Each step: %.0f s settle (not counted; 3 s at least for the "
+            + "first, where the close and echo paths compile, 2 s for the echo-only step, so the reopens under way "
+            + "finish), %.0f s measured. Server event loops: %d; the "
             + "server could run on %d core(s)%s. %s%n%n",
         settings.getInteger("connections"), settings.getInteger("sources"), settings.getInteger("inFlight"),
         settings.getInteger("messageBytes"), settings.getLong("intervalSeconds"), settings.getInteger("connections"),
@@ -158,7 +183,7 @@ final class ChurnReport {
           cell(s, ref, ChurnRun::sustainedPerSecond, v -> String.format(Locale.ROOT, "%,.0f", v)),
           cell(s, ref, ChurnRun::sustainedPerSecondPerCore, v -> String.format(Locale.ROOT, "%,.0f", v)),
           stopReasons(s),
-          cell(s, ref, ChurnRun::warmCpuMicrosPerReconnect, ChurnReport::micros),
+          cell(s, ref, this::warm, ChurnReport::micros),
           cell(s, ref, ChurnRun::coldCpuMicrosPerHandshake, ChurnReport::micros),
           median(s, ChurnRun::coldHandshakesPerSecond),
           cell(s, ref, ChurnRun::cpuMicrosPerEcho, v -> String.format(Locale.ROOT, "%.1f µs", v)),
@@ -169,16 +194,19 @@ final class ChurnReport {
           IntStream.range(0, byRound.size()).mapToLong(r -> run(r, s).errors()).sum()));
     }
     b.append("\nCPU is the server process's user + system time (`/proc/PID/stat`, all threads). **Warm CPU / reconnect**: "
-        + "over every step that held the bound, the server's CPU less what the echo-only step used in as long a window "
-        + "(the echoes and the server's background work go on during churn), divided by the reconnects; a reconnect is "
-        + "a close handshake and a new WebSocket handshake. **Cold CPU / handshake**: across the server's first "
-        + "connections after start, nothing before them. **CPU / echo**: the echo-only step's CPU over its echoes, "
-        + "background work (cluster, counts, metrics) included. **Per core**: the sustained rate over the cores the "
-        + "server could run on. **Live heap / held conn**: class-histogram total holding the connections after the "
-        + "steps minus the same once all have closed (both after a forced full GC), per connection, so the one-time "
-        + "growth of the first connections is not counted. **RSS growth / held conn**: `VmRSS` holding minus before the "
-        + "first connection, per connection, as in the lean-node benchmark (here after churn, so heap pages the churn's "
-        + "garbage touched are in it). Baselines keep no count of their own (marked *).\n\n");
+        + "over the steps at the rates every server of the round reached (whatever their latency), the server's CPU "
+        + "less what the echo-only step used in as long a window (the echoes and the server's background work go on "
+        + "during churn), divided by the reconnects; a reconnect is a close handshake and a new WebSocket handshake. "
+        + "Compared at the same rates because the cost per reconnect falls as the rate rises. **Cold CPU / handshake**: "
+        + "across the server's first connections after start, nothing before them. **CPU / echo**: the echo-only "
+        + "step (after the churn steps, so JIT and pools are warm) over its echoes, background work (cluster, counts, "
+        + "metrics) included. **Per core**: the sustained rate over the cores the server could run on. **Live heap / "
+        + "held conn**: class-histogram total holding the connections right after the cold connect minus the same once "
+        + "all have closed at the end (both after a forced full GC), per connection, so what the first connections "
+        + "filled for good (pools, caches) is not counted. **RSS growth / held conn**: `VmRSS` right after the cold "
+        + "connect minus before the first connection, per connection, as in the lean-node benchmark (before the "
+        + "churn: its garbage makes the collector touch heap pages that stay resident). Counts are read after the "
+        + "churn steps; baselines keep no count of their own (marked *).\n\n");
     b.append("![echo p99 against reconnect rate](").append(base).append("-p99.svg)\n\n");
     b.append("![server CPU per handshake, reconnect and echo](").append(base).append("-cpu.svg)\n\n");
 
@@ -201,10 +229,10 @@ final class ChurnReport {
             micros(run.coldCpuMicrosPerHandshake()), ms(run.cold().handshakeP99Micros())));
         b.append("| step | target / s | reached / s | net CPU / reconnect | server cores | echo p50 | echo p99 "
             + "| handshake p99 | open at end | other processes | held the bound |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-        stepRow(b, "echo only", run.rest(), run, bound);
         for (int i = 0; i < run.steps().size(); i++) {
           stepRow(b, Integer.toString(i + 1), run.steps().get(i), run, bound);
         }
+        stepRow(b, "echo only", run.rest(), run, bound);
         b.append('\n');
       }
     }
@@ -298,7 +326,7 @@ final class ChurnReport {
   private double[] coldAgainstNettyWarm(String node) {
     double[] out = new double[byRound.size()];
     for (int r = 0; r < out.length; r++) {
-      out[r] = run(r, node).coldCpuMicrosPerHandshake() / run(r, "netty").warmCpuMicrosPerReconnect();
+      out[r] = run(r, node).coldCpuMicrosPerHandshake() / warm(run(r, "netty"));
     }
     return out;
   }
@@ -318,7 +346,7 @@ final class ChurnReport {
   List<Target> targets(JsonObject lean) {
     List<Target> t = new ArrayList<>();
     t.add(new Target("CPU per handshake, warm (per reconnect)", "≤ " + trim(WARM_HANDSHAKE) + "×",
-        (rep, n) -> rep.ratioCell(n, ChurnRun::warmCpuMicrosPerReconnect, WARM_HANDSHAKE, false, ChurnReport::micros)));
+        (rep, n) -> rep.ratioCell(n, rep::warm, WARM_HANDSHAKE, false, ChurnReport::micros)));
     t.add(new Target("CPU per handshake, cold (first " + String.format("%,d", settings.getInteger("connections"))
         + " after start)", "≤ " + trim(COLD_HANDSHAKE) + "×",
         (rep, n) -> rep.ratioCell(n, ChurnRun::coldCpuMicrosPerHandshake, COLD_HANDSHAKE, false, ChurnReport::micros)));
@@ -416,8 +444,8 @@ final class ChurnReport {
         shown = run(r, server);
       }
     }
-    return String.format("%,d / %s / %,d%s", shown.held().connections(),
-        shown.serverHeld() < 0 ? String.format("%,d*", shown.held().connections()) : String.format("%,d", shown.serverHeld()),
+    return String.format("%,d / %s / %,d%s", shown.afterChurn().connections(),
+        shown.serverHeld() < 0 ? String.format("%,d*", shown.afterChurn().connections()) : String.format("%,d", shown.serverHeld()),
         shown.osHeld(), shown.countsAgree() ? "" : " (differ)");
   }
 
@@ -443,7 +471,7 @@ final class ChurnReport {
       rows.add(new JsonObject().put("server", s)
           .put("sustainedPerSecond", median(s, ChurnRun::sustainedPerSecond))
           .put("sustainedPerSecondPerCore", median(s, ChurnRun::sustainedPerSecondPerCore))
-          .put("warmCpuMicrosPerReconnect", median(s, ChurnRun::warmCpuMicrosPerReconnect))
+          .put("warmCpuMicrosPerReconnect", median(s, this::warm))
           .put("coldCpuMicrosPerHandshake", median(s, ChurnRun::coldCpuMicrosPerHandshake))
           .put("cpuMicrosPerEcho", median(s, ChurnRun::cpuMicrosPerEcho))
           .put("threadsIdle", median(s, r -> r.threadsIdle())).put("threadsHolding", median(s, r -> r.threadsHolding()))

@@ -3,24 +3,29 @@ package dev.holdfast.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One server in one round of the churn benchmark: its cold start (the first connections after
- * start, no warm-up), the echo-only step, the churn steps, threads, memory and counts, and the
- * figures the report derives from them. Counts of -1 mean "not reported by this server".
+ * start, no warm-up), the churn steps, the echo-only step after them, threads, memory and counts,
+ * and the figures the report derives from them. Counts of -1 mean "not reported by this server".
  *
  * @param threadsIdle    threads right after start, before any connection
  * @param threadsHolding threads while holding every connection, echoes only
  * @param cold           the first connections after start
- * @param rest           the echo-only step (no churn): CPU per echo, and the CPU a churn step pays beside its reconnects
+ * @param rest           the echo-only step after the churn steps (JIT and pools warm): CPU per echo, and the CPU
+ *                       a churn step pays beside its reconnects
  * @param before         memory after start, before any connection
- * @param held           memory holding {@code held.connections()}, after the churn steps
+ * @param connected      memory holding {@code connected.connections()} right after the cold connect, before any echo
+ * @param afterChurn     memory holding {@code afterChurn.connections()} after the churn steps
  * @param released       memory once every connection has closed
+ * @param serverHeld     the server's own count after the churn steps, as are {@code osHeld} and the driver's
  * @param serverCores    CPUs the server could run on
  */
 record ChurnRun(String server, int round, long threadsIdle, long threadsHolding,
     ColdRun cold, ChurnStep rest, List<ChurnStep> steps, ChurnLadder ladder, int serverCores,
-    Snapshot before, Snapshot held, Snapshot released, long serverHeld, long osHeld,
+    Snapshot before, Snapshot connected, Snapshot afterChurn, Snapshot released, long serverHeld, long osHeld,
     long errors, JsonObject errorKinds) {
 
   /** Server CPU per handshake of the cold connect, in µs. */
@@ -49,16 +54,30 @@ record ChurnRun(String server, int round, long threadsIdle, long threadsHolding,
     return (s.serverCpuSeconds() - base) * 1e6 / s.reconnects();
   }
 
-  /**
-   * The warm CPU per reconnect (a close and a handshake), in µs: the net CPU of every step that
-   * held the bound over all their reconnects, so the busier steps, whose readings are largest
-   * against the clock tick and the base subtracted, weigh most. NaN if no step held.
-   */
+  /** Target rates of the steps that reached their rate (whatever their latency): where CPU per reconnect is comparable. */
+  Set<Double> reachedRates() {
+    Set<Double> rates = new TreeSet<>();
+    steps.stream().filter(ChurnStep::reached).forEach(s -> rates.add(s.targetPerSecond()));
+    return rates;
+  }
+
+  /** {@link #warmCpuMicrosPerReconnect(Set)} over every step that reached its rate. */
   double warmCpuMicrosPerReconnect() {
+    return warmCpuMicrosPerReconnect(reachedRates());
+  }
+
+  /**
+   * The warm CPU per reconnect (a close and a handshake), in µs: the net CPU of the steps at these
+   * target rates that reached them, over all their reconnects, so the busier steps, whose readings
+   * are largest against the clock tick and the base subtracted, weigh most. Servers compare at the
+   * same rates (the report passes the rates every server of the round reached): CPU per reconnect
+   * falls as the rate rises (more work per wake-up). NaN if there is no such step.
+   */
+  double warmCpuMicrosPerReconnect(Set<Double> rates) {
     double cpu = 0;
     long n = 0;
     for (ChurnStep s : steps) {
-      if (s.held(ladder.boundMicros()) && s.reconnects() > 0) {
+      if (rates.contains(s.targetPerSecond()) && s.reached() && s.reconnects() > 0) {
         cpu += s.serverCpuSeconds() - rest.serverCpuSeconds() / rest.steadySeconds() * s.steadySeconds();
         n += s.reconnects();
       }
@@ -79,17 +98,28 @@ record ChurnRun(String server, int round, long threadsIdle, long threadsHolding,
   }
 
   /**
-   * Live heap per held connection: held minus released, both after a full GC, so what stays after
-   * the connections are gone (JIT, pools, caches filled by the first connections) is not counted.
+   * Live heap per held connection: held after the cold connect minus released at the end, both
+   * after a full GC, so what stays once the connections are gone (pools and caches the first
+   * connections filled) is not counted.
    */
   double heapPerHeldConnection() {
-    return held.connections() == 0 ? Double.NaN
-        : (double) (held.liveHeapBytes() - released.liveHeapBytes()) / held.connections();
+    return connected.connections() == 0 ? Double.NaN
+        : (double) (connected.liveHeapBytes() - released.liveHeapBytes()) / connected.connections();
   }
 
-  /** RSS growth from before the first connection to holding them, per held connection (as the lean-node benchmark). */
+  /**
+   * RSS growth from before the first connection to holding them after the cold connect, per held
+   * connection (as the lean-node benchmark; before the churn, whose garbage makes the collector
+   * touch heap pages that then stay resident whatever is live).
+   */
   double rssPerHeldConnection() {
-    return held.rssPerConnection(before, Math.max(1, held.connections()));
+    return connected.rssPerConnection(before, Math.max(1, connected.connections()));
+  }
+
+  /** Live heap after the churn steps less after the cold connect, per held connection: what churn left behind. */
+  double heapLeftByChurnPerConnection() {
+    return afterChurn.connections() == 0 ? Double.NaN
+        : (double) (afterChurn.liveHeapBytes() - connected.liveHeapBytes()) / afterChurn.connections();
   }
 
   /** Threads at rest: the more of idle after start and holding without churn (pools that start lazily count). */
@@ -99,7 +129,7 @@ record ChurnRun(String server, int round, long threadsIdle, long threadsHolding,
 
   /** Driver, server and kernel agree on the connections held (the server's own count only where it keeps one). */
   boolean countsAgree() {
-    return held.connections() == osHeld && (serverHeld < 0 || serverHeld == osHeld);
+    return afterChurn.connections() == osHeld && (serverHeld < 0 || serverHeld == osHeld);
   }
 
   JsonObject toJson() {
@@ -113,10 +143,13 @@ record ChurnRun(String server, int round, long threadsIdle, long threadsHolding,
         .put("warmCpuMicrosPerReconnect", warmCpuMicrosPerReconnect())
         .put("sustainedPerSecond", sustainedPerSecond()).put("serverCores", serverCores)
         .put("sustainedPerSecondPerCore", sustainedPerSecondPerCore()).put("stopReason", stopReason())
-        .put("memory", new JsonObject().put("before", before.toJson()).put("held", held.toJson())
-            .put("released", released.toJson()).put("liveHeapBytesPerHeldConnection", heapPerHeldConnection())
-            .put("rssGrowthBytesPerHeldConnection", rssPerHeldConnection()))
-        .put("held", new JsonObject().put("client", held.connections()).put("server", serverHeld).put("os", osHeld))
+        .put("memory", new JsonObject().put("before", before.toJson()).put("connected", connected.toJson())
+            .put("afterChurn", afterChurn.toJson()).put("released", released.toJson())
+            .put("liveHeapBytesPerHeldConnection", heapPerHeldConnection())
+            .put("rssGrowthBytesPerHeldConnection", rssPerHeldConnection())
+            .put("liveHeapLeftByChurnBytesPerConnection", heapLeftByChurnPerConnection()))
+        .put("held", new JsonObject().put("client", afterChurn.connections()).put("server", serverHeld)
+            .put("os", osHeld))
         .put("errors", errors).put("errorKinds", errorKinds);
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,9 +51,13 @@ class ChurnBenchTest {
     assertThat(capped.stopReason(done)).contains("--max-steps 3");
     assertThat(capped.sustainedPerSecond(done)).isEqualTo(900.0);
 
-    ChurnLadder ladder = new ChurnLadder(100, 2, 3, 8, BOUND);
-    List<ChurnStep> none = List.of(step(100, 60_000, 1, 0));
-    assertThat(ladder.next(none)).as("no held step to refine from").isEmpty();
+    ChurnLadder ladder = new ChurnLadder(100, 2, 2, 8, BOUND);
+    List<ChurnStep> none = new ArrayList<>(List.of(step(100, 60_000, 1, 0)));
+    assertThat(ladder.next(none)).as("nothing held: look below").hasValue(50.0);
+    none.add(step(50, 70_000, 1, 0));
+    assertThat(ladder.next(none)).hasValue(25.0);
+    none.add(step(25, 80_000, 1, 0));
+    assertThat(ladder.next(none)).as("refinements used up").isEmpty();
     assertThat(ladder.sustainedPerSecond(none)).isZero();
   }
 
@@ -79,11 +84,14 @@ class ChurnBenchTest {
     // the step at 1,000/s: 5,000 reconnects, 2.0 s of CPU of which 0.5 s is what the echo-only step used in 5 s
     ChurnStep s = r.steps().get(0);
     assertThat(r.netCpuMicrosPerReconnect(s)).isCloseTo(300, within(1e-9));
-    // warm: both held steps together, (2.0 - 0.5 + 3.5 - 0.5) s over 5,000 + 10,000 reconnects; the failed step is left out
-    assertThat(r.warmCpuMicrosPerReconnect()).isCloseTo(4.5e6 / 15_000, within(1e-9));
+    // warm: every step that reached its rate (the one over the bound too), (1.5 + 3.0 + 6.0) s over 35,000 reconnects
+    assertThat(r.reachedRates()).containsExactly(1_000.0, 2_000.0, 4_000.0);
+    assertThat(r.warmCpuMicrosPerReconnect()).isCloseTo(10.5e6 / 35_000, within(1e-9));
+    // at the rates given only: (1.5 + 3.0) s over 15,000
+    assertThat(r.warmCpuMicrosPerReconnect(Set.of(1_000.0, 2_000.0))).isCloseTo(4.5e6 / 15_000, within(1e-9));
     assertThat(r.sustainedPerSecond()).isEqualTo(2_000.0);
     assertThat(r.sustainedPerSecondPerCore()).isEqualTo(1_000.0);
-    // memory: 30 MB held, 5 MB after all closed, 15,000 held; RSS 100 MiB before, 130 MiB held
+    // memory: 30 MB held after the cold connect, 5 MB after all closed, 15,000 held; RSS 100 MiB before, 130 MiB held
     assertThat(r.heapPerHeldConnection()).isCloseTo(25_000_000 / 15_000.0, within(1e-9));
     assertThat(r.rssPerHeldConnection()).isCloseTo(30 * 1048576.0 / 15_000, within(1e-6));
     assertThat(r.threadsAtRest()).isEqualTo(30);
@@ -131,6 +139,25 @@ class ChurnBenchTest {
   }
 
   @Test
+  void serversCompareWarmCpuAtTheRatesAllOfThemReached() {
+    ChurnRun netty = run("netty", 1, 4.5, 0.5, 300, 25, 22);
+    ChurnRun slow = run("holdfast", 1, 4.5, 0.5, 200, 25, 30);
+    // the slow server reached only half of 4,000/s: that step's CPU is not compared
+    List<ChurnStep> steps = new ArrayList<>(slow.steps());
+    ChurnStep s4 = steps.get(2);
+    steps.set(2, new ChurnStep(4_000, 5, 10_000, 10_000, 0, 15_000, 0, 300, 80_000, 2_000, 15_000,
+        s4.serverCpuSeconds(), 0.1));
+    ChurnRun holdfast = new ChurnRun("holdfast", 1, 29, 30, slow.cold(), slow.rest(), steps, slow.ladder(), 2,
+        slow.before(), slow.connected(), slow.afterChurn(), slow.released(), 15_000, 15_000, 0, new JsonObject());
+    ChurnReport report = new ChurnReport("test", new JsonObject(), new JsonObject(), List.of(List.of(netty, holdfast)),
+        List.of());
+    assertThat(report.commonRates(0)).containsExactly(1_000.0, 2_000.0);
+    assertThat(report.warm(netty)).isCloseTo(300, within(1e-9));
+    assertThat(report.warm(holdfast)).isCloseTo(200, within(1e-9));
+    assertThat(report.ratios("holdfast", "netty", report::warm)[0]).isCloseTo(2.0 / 3, within(1e-9));
+  }
+
+  @Test
   void aReconnectedConnectionJoinsItsPhaseAtTheNextSlot() {
     EchoSchedule s = new EchoSchedule(1_000, 100, 10_000, 4); // phases 0, 25, 50, 75 ns after the start
     assertThat(s.firstSeqFrom(2, 0)).isZero();
@@ -154,10 +181,11 @@ class ChurnBenchTest {
         step(2_000, 9_000, restCpu + 10_000 * warmMicros / 1e6, 0),
         step(4_000, 80_000, restCpu + 20_000 * warmMicros / 1e6, 0));
     Snapshot before = new Snapshot(0, 5_000_000, 100 * 1024, 50 * 1024, null);
-    Snapshot held = new Snapshot(15_000, heldHeapMb * 1_000_000 + 5_000_000, 130 * 1024, 70 * 1024, null);
-    Snapshot released = new Snapshot(0, 5_000_000, 128 * 1024, 70 * 1024, null);
+    Snapshot connected = new Snapshot(15_000, heldHeapMb * 1_000_000 + 5_000_000, 130 * 1024, 70 * 1024, null);
+    Snapshot afterChurn = new Snapshot(15_000, heldHeapMb * 1_000_000 + 6_000_000, 250 * 1024, 190 * 1024, null);
+    Snapshot released = new Snapshot(0, 5_000_000, 250 * 1024, 190 * 1024, null);
     return new ChurnRun(server, round, threads - 1, threads, new ColdRun(server, round, 15_000, 0, 5, coldCpu, 20_000, 0),
         rest, steps, ladder, 2,
-        before, held, released, server.equals("netty") ? -1 : 15_000, 15_000, 0, new JsonObject());
+        before, connected, afterChurn, released, server.equals("netty") ? -1 : 15_000, 15_000, 0, new JsonObject());
   }
 }
