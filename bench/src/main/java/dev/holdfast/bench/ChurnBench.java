@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  */
 public final class ChurnBench {
 
+  /** The warm-up churn before the ladder, at the first rate; not counted. */
+  static final Duration WARMUP = Duration.ofSeconds(4);
+
   /** Servers of the full run, in order. */
   static final String SERVERS = "netty,vertx,holdfast,holdfast-clustered";
 
@@ -117,7 +120,8 @@ public final class ChurnBench {
           reopens a steady stream of them, in steps of rising rate (--first, then x --factor while echo p99 <= --bound,
           then --refine steps between held and failed), an echo per connection every --interval throughout. The first
           connections after each server's start are its cold row. With these flags: %d server(s) x %d round(s), each
-          server ~30 s of start, connect, memory readings and longer settles plus up to %d steps of %d s + %d s: at most ~%d min
+          server ~30 s of start, connect, memory readings, a 4 s warm-up churn and longer settles plus up to %d steps
+          of %d s + %d s: at most ~%d min
           (the default full run is sized to finish within 15 minutes on 2 cores; --quick in 1-2 minutes).
           """, servers.size(), rounds, maxSteps + 1, settle.toSeconds(), steady.toSeconds(),
           (estimate().toSeconds() + 59) / 60);
@@ -151,7 +155,7 @@ public final class ChurnBench {
 
   /** The longest a run can take: fixed costs per server (start, three memory readings, connect, close) and every step. */
   Duration estimate() {
-    long perServer = 30_000 + (1L + ladder.maxSteps()) * (settle.toMillis() + steady.toMillis() + 300);
+    long perServer = 30_000 + WARMUP.toMillis() + (1L + ladder.maxSteps()) * (settle.toMillis() + steady.toMillis() + 300);
     long busy = coldBusy ? 20_000L * busyServers.size() : 0;
     return Duration.ofMillis((perServer * servers.size() + busy) * rounds);
   }
@@ -241,11 +245,15 @@ public final class ChurnBench {
       Snapshot connected = Snapshot.take(s, heapRange, coldOpened, logDir.resolve(name + "-histogram-connected.txt"));
       step(server, "connected: live heap %s, RSS %s", mib(connected.liveHeapBytes()), mib(connected.rssKb() * 1024));
       d.send("hold");
+      // a warm-up at the first rate, not counted: after the cold connect the close and echo paths compile and the
+      // collector works through the connect's garbage, which would weigh on the first step's CPU
+      ChurnStep warmup = runStep(d, s, ladder.firstPerSecond(), Duration.ZERO, WARMUP);
+      step(server, "warm-up churn %,.0f/s: %.0f µs CPU per reconnect (gross, not counted), echo p99 %.1f ms",
+          warmup.targetPerSecond(), warmup.serverCpuSeconds() * 1e6 / Math.max(1, warmup.reconnects()),
+          warmup.echoP99Micros() / 1000.0);
       List<ChurnStep> steps = new ArrayList<>();
       for (OptionalDouble next; (next = ladder.next(steps)).isPresent(); ) {
-        // the first step settles 3 s at least: the close and echo paths compile there, after the cold connect
-        ChurnStep st = runStep(d, s, next.getAsDouble(),
-            steps.isEmpty() && settle.compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3) : settle);
+        ChurnStep st = runStep(d, s, next.getAsDouble(), settle, steady);
         steps.add(st);
         String failure = st.failure(ladder.boundMicros());
         step(server, "churn %,.0f/s: reached %,.0f/s, %.0f µs CPU per reconnect (gross), server %.2f cores, echo p99 "
@@ -255,7 +263,8 @@ public final class ChurnBench {
             failure == null ? "held" : failure);
       }
       // echoes only, after the churn: JIT and pools warm, the reopens under way done within the longer settle
-      ChurnStep rest = runStep(d, s, 0, settle.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : settle);
+      ChurnStep rest = runStep(d, s, 0, settle.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : settle,
+          steady);
       long threadsHolding = ProcStats.threads(s.pid());
       step(server, "echo only: %,d echoes, %.1f µs server CPU each, echo p99 %.1f ms, %d threads, %,d reconnects",
           rest.echoes(), rest.serverCpuSeconds() * 1e6 / Math.max(1, rest.echoes()), rest.echoP99Micros() / 1000.0,
@@ -344,14 +353,14 @@ public final class ChurnBench {
   }
 
   /** One step: the driver churns at {@code rate}; the server's and the machine's CPU are read across its steady part. */
-  private ChurnStep runStep(DriverProcess d, ServerProcess s, double rate, Duration settleFor)
+  private ChurnStep runStep(DriverProcess d, ServerProcess s, double rate, Duration settleFor, Duration measured)
       throws IOException, InterruptedException {
-    d.send(String.format(Locale.ROOT, "step %.3f %d %d", rate, settleFor.toMillis(), steady.toMillis()));
+    d.send(String.format(Locale.ROOT, "step %.3f %d %d", rate, settleFor.toMillis(), measured.toMillis()));
     d.awaitEvent("steady", settleFor.plusMinutes(1));
     long cpu0 = s.cpuTicks();
     long machine0 = ProcStats.machineBusyTicks();
     long driver0 = ProcStats.cpuTicks(d.pid());
-    JsonObject r = d.awaitEvent("step", steady.plusMinutes(1));
+    JsonObject r = d.awaitEvent("step", measured.plusMinutes(1));
     long cpu = s.cpuTicks() - cpu0;
     long others = ProcStats.machineBusyTicks() - machine0 - cpu - (ProcStats.cpuTicks(d.pid()) - driver0);
     return ChurnStep.of(r, (double) cpu / clockTicks, (double) Math.max(0, others) / clockTicks);

@@ -151,9 +151,10 @@ final class ChurnReport {
             + "connections at a steady rate (1000, close handshake) and reopens each once closed; the first step is "
             + "%.0f%% per %d s (%,.0f reconnects/s), each next one %sx while steps hold the bound (echo p99 ≤ %d ms, "
             + "90%% of the rate reached, no errors), then %d step(s) between the best held and the first failed rate, "
-            + "%d steps at most; then an echo-only step. Each step: %.0f s settle (not counted; 3 s at least for the "
-            + "first, where the close and echo paths compile, 2 s for the echo-only step, so the reopens under way "
-            + "finish), %.0f s measured. Server event loops: %d; the "
+            + "%d steps at most; then an echo-only step. Before the first step, 4 s of churn at the first rate, not "
+            + "counted (the close and echo paths compile, the collector works through the cold connect's garbage). "
+            + "Each step: %.0f s settle (not counted; 2 s for the echo-only step, so the reopens under way finish), "
+            + "%.0f s measured. Server event loops: %d; the "
             + "server could run on %d core(s)%s. %s%n%n",
         settings.getInteger("connections"), settings.getInteger("sources"), settings.getInteger("inFlight"),
         settings.getInteger("messageBytes"), settings.getLong("intervalSeconds"), settings.getInteger("connections"),
