@@ -32,9 +32,6 @@ import java.util.stream.Stream;
  */
 public final class ChurnBench {
 
-  /** The warm-up churn before the ladder, at the first rate; not counted. */
-  static final Duration WARMUP = Duration.ofSeconds(4);
-
   /** Servers of the full run, in order. */
   static final String SERVERS = "netty,vertx,holdfast,holdfast-clustered";
 
@@ -46,6 +43,8 @@ public final class ChurnBench {
   private final double firstFraction;
   private final Duration period;
   private final Duration settle;
+  /** The churn at the first rate before the ladder, not counted. */
+  private final Duration warmupChurn;
   private final Duration steady;
   private final Duration interval;
   private final int sources;
@@ -84,6 +83,8 @@ public final class ChurnBench {
     int maxSteps = f.integer("max-steps", quick ? 5 : 7, "churn steps per server at most");
     Duration bound = f.duration("bound", "50ms", "the echo p99 a step must stay within (it must also reach 90% of its "
         + "rate, without errors)");
+    warmupChurn = f.duration("warmup-churn", quick ? "4s" : "8s", "churn at the first rate before the first step, not "
+        + "counted (after the cold connect the close and echo paths compile and the collector catches up)");
     settle = f.duration("settle", "1s", "each step's first part, not measured (the rate and the server settle)");
     steady = f.duration("steady", quick ? "3s" : "4s", "each step's measured part (server CPU, latency, reconnects)");
     interval = f.duration("interval", "5s", "each connection sends one 32-byte message per interval, phases spread");
@@ -120,10 +121,10 @@ public final class ChurnBench {
           reopens a steady stream of them, in steps of rising rate (--first, then x --factor while echo p99 <= --bound,
           then --refine steps between held and failed), an echo per connection every --interval throughout. The first
           connections after each server's start are its cold row. With these flags: %d server(s) x %d round(s), each
-          server ~30 s of start, connect, memory readings, a 4 s warm-up churn and longer settles plus up to %d steps
-          of %d s + %d s: at most ~%d min
+          server ~20 s of start, connect, memory readings and close, %d s of warm-up churn, up to %d steps of
+          %d s + %d s: at most ~%d min
           (the default full run is sized to finish within 15 minutes on 2 cores; --quick in 1-2 minutes).
-          """, servers.size(), rounds, maxSteps + 1, settle.toSeconds(), steady.toSeconds(),
+          """, servers.size(), rounds, warmupChurn.toSeconds(), maxSteps + 1, settle.toSeconds(), steady.toSeconds(),
           (estimate().toSeconds() + 59) / 60);
     }
     f.finish();
@@ -155,7 +156,7 @@ public final class ChurnBench {
 
   /** The longest a run can take: fixed costs per server (start, three memory readings, connect, close) and every step. */
   Duration estimate() {
-    long perServer = 30_000 + WARMUP.toMillis() + (1L + ladder.maxSteps()) * (settle.toMillis() + steady.toMillis() + 300);
+    long perServer = 20_000 + warmupChurn.toMillis() + (1L + ladder.maxSteps()) * (settle.toMillis() + steady.toMillis() + 300);
     long busy = coldBusy ? 20_000L * busyServers.size() : 0;
     return Duration.ofMillis((perServer * servers.size() + busy) * rounds);
   }
@@ -198,7 +199,7 @@ public final class ChurnBench {
         .put("firstPerSecond", ladder.firstPerSecond()).put("firstFraction", firstFraction)
         .put("periodSeconds", period.toSeconds()).put("factor", ladder.factor()).put("refinements", ladder.refinements())
         .put("maxSteps", ladder.maxSteps()).put("boundMicros", ladder.boundMicros())
-        .put("settleSeconds", settle.toMillis() / 1000.0).put("steadySeconds", steady.toMillis() / 1000.0)
+        .put("warmupChurnSeconds", warmupChurn.toMillis() / 1000.0).put("settleSeconds", settle.toMillis() / 1000.0).put("steadySeconds", steady.toMillis() / 1000.0)
         .put("serverThreads", threads).put("serverCores", lineup.serverCores()).put("jvmFlags", jvmFlags)
         .put("driverFlags", driverFlags).put("driverThreads", driverThreads).put("pin", lineup.pin())
         .put("quick", quick).put("rounds", rounds).put("command", command)
@@ -247,7 +248,7 @@ public final class ChurnBench {
       d.send("hold");
       // a warm-up at the first rate, not counted: after the cold connect the close and echo paths compile and the
       // collector works through the connect's garbage, which would weigh on the first step's CPU
-      ChurnStep warmup = runStep(d, s, ladder.firstPerSecond(), Duration.ZERO, WARMUP);
+      ChurnStep warmup = runStep(d, s, ladder.firstPerSecond(), Duration.ZERO, warmupChurn);
       step(server, "warm-up churn %,.0f/s: %.0f µs CPU per reconnect (gross, not counted), echo p99 %.1f ms",
           warmup.targetPerSecond(), warmup.serverCpuSeconds() * 1e6 / Math.max(1, warmup.reconnects()),
           warmup.echoP99Micros() / 1000.0);

@@ -151,7 +151,7 @@ final class ChurnReport {
             + "connections at a steady rate (1000, close handshake) and reopens each once closed; the first step is "
             + "%.0f%% per %d s (%,.0f reconnects/s), each next one %sx while steps hold the bound (echo p99 ≤ %d ms, "
             + "90%% of the rate reached, no errors), then %d step(s) between the best held and the first failed rate, "
-            + "%d steps at most; then an echo-only step. Before the first step, 4 s of churn at the first rate, not "
+            + "%d steps at most; then an echo-only step. Before the first step, %.0f s of churn at the first rate, not "
             + "counted (the close and echo paths compile, the collector works through the cold connect's garbage). "
             + "Each step: %.0f s settle (not counted; 2 s for the echo-only step, so the reopens under way finish), "
             + "%.0f s measured. Server event loops: %d; the "
@@ -160,7 +160,7 @@ final class ChurnReport {
         settings.getInteger("messageBytes"), settings.getLong("intervalSeconds"), settings.getInteger("connections"),
         settings.getDouble("firstFraction") * 100, settings.getLong("periodSeconds"), settings.getDouble("firstPerSecond"),
         trim(settings.getDouble("factor")), bound / 1000, settings.getInteger("refinements"),
-        settings.getInteger("maxSteps"), settings.getDouble("settleSeconds"), settings.getDouble("steadySeconds"),
+        settings.getInteger("maxSteps"), settings.getDouble("warmupChurnSeconds", 0.0), settings.getDouble("settleSeconds"), settings.getDouble("steadySeconds"),
         settings.getInteger("serverThreads"), settings.getInteger("serverCores"),
         settings.getString("pin", "").isEmpty() ? " (not pinned: server and driver share them)"
             : " (pinned: servers on CPU " + settings.getString("pin").split(":")[0] + ", driver on "
