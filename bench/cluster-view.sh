@@ -5,12 +5,6 @@
 # Writes bench/results/cluster-view-<date>.{json,md} and -exact.svg, -cpu.svg, -reads.svg.
 # Flags: --n 10,100,300,1000 --designs all-read,summary --members 3 --interval 1s --warmup 5 --measure 10 --heap 384m
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(dirname "$here")"
-jar="$here/target/holdfast-bench.jar"
-if [[ ! -f "$jar" || -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]]; then
-  echo "building $jar"
-  (cd "$root" && { mvn -B -q -o -pl bench -am package -DskipTests || mvn -B -q -pl bench -am package -DskipTests; })
-fi
+source "$(dirname "$0")/bench-jar.sh" # here, root, jar: the bench jar, built when stale
 export CLUSTER_VIEW_COMMAND="bench/cluster-view.sh $*"
 exec java -Xmx256m -cp "$jar" dev.holdfast.bench.Bench cluster-view --out-dir "$here/results" "$@"

@@ -5,14 +5,6 @@
 # pairs each). Writes bench/results/kernel-count-<date>.{md,json,svg}. Flags: --machine-sockets
 # 10000,50000,100000  --own 5000  --reads 7; see --help.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(dirname "$here")"
-jar="$here/target/holdfast-bench.jar"
-
-# build the bench jar when it is missing or older than its sources (offline first, as CI caches ~/.m2)
-if [[ ! -f "$jar" || -n "$(find "$here/src" "$here/pom.xml" "$root/core/src/main" -newer "$jar" -print -quit)" ]]; then
-  echo "building $jar"
-  (cd "$root" && { mvn -B -q -o -pl bench -am package -DskipTests || mvn -B -q -pl bench -am package -DskipTests; })
-fi
+source "$(dirname "$0")/bench-jar.sh" # here, root, jar: the bench jar, built when stale
 exec java -cp "$jar" dev.holdfast.bench.KernelCountBench --out-dir "$here/results" \
   --command "bench/kernel-count.sh $*" "$@"

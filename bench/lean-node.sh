@@ -6,15 +6,7 @@
 # --tls: every server and the driver speak wss:// (a self-signed EC P-256 certificate made here with
 # openssl); the vertx baseline has no TLS, so use e.g. --tls --servers netty,holdfast.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(dirname "$here")"
-jar="$here/target/holdfast-bench.jar"
-
-# build the bench jar when it is missing or older than its sources (offline first, as CI caches ~/.m2)
-if [[ ! -f "$jar" || -n "$(find "$here/src" "$here/pom.xml" -newer "$jar" -print -quit)" ]]; then
-  echo "building $jar"
-  (cd "$root" && { mvn -B -q -o -pl bench package || mvn -B -q -pl bench package; })
-fi
+source "$(dirname "$0")/bench-jar.sh" # here, root, jar: the bench jar, built when stale
 if [[ ! -f "$root/app/target/holdfast.jar" ]]; then
   echo "app/target/holdfast.jar is missing: build it first with (cd $root && mvn -B -q -DskipTests install)" >&2
   exit 1

@@ -28,12 +28,16 @@ public final class Bench {
       case "vertx-echo" -> VertxEchoServer.main(rest);
       case "drive" -> LoadDriver.main(rest);
       case "lean-node" -> LeanNodeBench.main(rest);
+      case "churn" -> ChurnBench.main(rest);
+      case "burn" -> CpuBurner.main(rest);
       case "cluster-view" -> ClusterViewBench.main(rest);
       case "cluster-view-member" -> ViewMember.main(rest);
       default -> {
         System.out.println("""
             usage: java -jar holdfast-bench.jar ROLE [flags]
               lean-node   the lean-node benchmark: runs each server in turn under the driver, writes the report
+              churn       the sustained-churn benchmark: reconnect rate at an echo p99 bound, CPU per handshake and echo
+              burn        a bounded CPU burner               (--threads N --seconds S)
               netty-echo  plain-Netty WebSocket echo baseline   (--port P --threads N)
               vertx-echo  stock Vert.x WebSocket echo baseline  (--port P --threads N)
               drive       the load driver                       (--port P --connections C ..., see --help)

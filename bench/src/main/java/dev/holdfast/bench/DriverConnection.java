@@ -15,7 +15,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * One driven WebSocket: handshakes with {@link WebSocketClientHandshaker} (which removes the HTTP
  * codec once upgraded), sends its messages on the {@link EchoSchedule}, checks that each echo is
  * the message it sent, in order, and times it from the intended send time. Touched only by its
- * channel's event loop, apart from the fields the driver sets before connecting.
+ * channel's event loop, apart from the fields the driver sets before connecting. In churn mode the
+ * driver closes it and, once closed, opens a new one with the same index (so the same echo phase),
+ * which starts sending as soon as its handshake is done.
  */
 final class DriverConnection extends ChannelInboundHandlerAdapter {
 
@@ -34,8 +35,14 @@ final class DriverConnection extends ChannelInboundHandlerAdapter {
   private final int messageBytes;
   private final DriverStats stats;
   private final Semaphore inFlight;
-  private final CountDownLatch settled;
+  private final Runnable onSettled;
   private final long handshakeTimeoutMillis;
+  /** Where to send once open, for a connection reopened while the others echo; null: {@link #start} says when. */
+  private final EchoSchedule startOnOpen;
+  /** Run once the channel has closed after a churn close; null for the other closes. */
+  private volatile Runnable whenClosed;
+  /** Picked for a churn close; read and written by the driver's main thread only. */
+  boolean picked;
   private WebSocketClientHandshaker handshaker;
   private ScheduledFuture<?> handshakeTimeout;
   private boolean isSettled;
@@ -46,24 +53,37 @@ final class DriverConnection extends ChannelInboundHandlerAdapter {
   private long sent;
   private long received;
 
+  /**
+   * @param onSettled   run once the handshake phase has ended, opened or failed (after the in-flight slot is released)
+   * @param startOnOpen the schedule to send on as soon as the handshake is done, or null
+   */
   DriverConnection(int index, int messageBytes, WebSocketClientHandshaker handshaker, DriverStats stats,
-      Semaphore inFlight, CountDownLatch settled, long handshakeTimeoutMillis) {
+      Semaphore inFlight, Runnable onSettled, long handshakeTimeoutMillis, EchoSchedule startOnOpen) {
     this.index = index;
     this.messageBytes = messageBytes;
     this.handshaker = handshaker;
     this.stats = stats;
     this.inFlight = inFlight;
-    this.settled = settled;
+    this.onSettled = onSettled;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    this.startOnOpen = startOnOpen;
+  }
+
+  int index() {
+    return index;
   }
 
   State state() {
     return state;
   }
 
-  /** Called by the driver just before connect(); published to the event loop by the connect itself. */
-  void connecting() {
-    connectStartNanos = System.nanoTime();
+  /**
+   * Called by the driver just before connect(), with the time the connect was wanted (a reopen
+   * that waited for an in-flight slot counts the wait in its handshake latency); published to the
+   * event loop by the connect itself.
+   */
+  void connecting(long wantedNanos) {
+    connectStartNanos = wantedNanos;
   }
 
   /** The connect itself failed (refused, timed out, no address or port left). */
@@ -136,21 +156,29 @@ final class DriverConnection extends ChannelInboundHandlerAdapter {
       state = State.OPEN;
       stats.open.incrementAndGet();
       stats.opened.increment();
+      if (startOnOpen != null) { // a reopen joins its phase at the next slot from now
+        begin(startOnOpen, startOnOpen.firstSeqFrom(index, System.nanoTime()));
+      }
     } else {
       state = State.CLOSED;
       stats.failed.increment();
       stats.error(error);
     }
     inFlight.release();
-    settled.countDown();
+    onSettled.run();
   }
 
-  /** Starts sending on this schedule (from any thread). */
+  /** Starts sending on this schedule from its first message (from any thread). */
   void start(EchoSchedule s) {
-    channel.eventLoop().execute(() -> {
-      schedule = s;
-      scheduleSend(0);
-    });
+    channel.eventLoop().execute(() -> begin(s, 0));
+  }
+
+  /** On the event loop: sends message {@code firstSeq} of the schedule and the ones after it. */
+  private void begin(EchoSchedule s, long firstSeq) {
+    schedule = s;
+    sent = firstSeq;
+    received = firstSeq;
+    scheduleSend(firstSeq);
   }
 
   private void scheduleSend(long seq) {
@@ -161,7 +189,7 @@ final class DriverConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void send() {
-    if (state != State.OPEN) {
+    if (state != State.OPEN || stats.sendingEnded) {
       return;
     }
     ByteBuf buf = channel.alloc().buffer(messageBytes);
@@ -204,6 +232,36 @@ final class DriverConnection extends ChannelInboundHandlerAdapter {
     });
   }
 
+  /**
+   * A churn close (from any thread): the close handshake with 1000, then {@code then} once the
+   * channel has closed; a close the server has not finished within {@code timeoutMillis} is an
+   * error and is cut.
+   */
+  void closeThen(Runnable then, long timeoutMillis) {
+    whenClosed = then;
+    channel.eventLoop().execute(() -> {
+      if (state == State.CLOSED) { // dropped before this ran: channelInactive saw no hook yet
+        Runnable hook = whenClosed;
+        whenClosed = null;
+        if (hook != null) {
+          hook.run();
+        }
+        return;
+      }
+      if (state != State.OPEN) {
+        return; // still connecting or already closing: channelInactive runs the hook
+      }
+      state = State.CLOSING;
+      channel.writeAndFlush(new CloseWebSocketFrame(1000, "churn"));
+      channel.eventLoop().schedule(() -> {
+        if (channel.isActive()) {
+          stats.error("close handshake timeout");
+          channel.close();
+        }
+      }, timeoutMillis, TimeUnit.MILLISECONDS);
+    });
+  }
+
   /** Cuts the connection without a close handshake (a close that did not finish in time). */
   void abort() {
     if (channel != null) {
@@ -231,6 +289,11 @@ final class DriverConnection extends ChannelInboundHandlerAdapter {
       stats.open.decrementAndGet();
     }
     state = State.CLOSED;
+    Runnable then = whenClosed;
+    if (then != null) {
+      whenClosed = null;
+      then.run();
+    }
   }
 
   @Override

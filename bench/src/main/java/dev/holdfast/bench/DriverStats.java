@@ -34,6 +34,8 @@ final class DriverStats {
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   /** Latency is recorded only inside the hold window; warm-up echoes are not. */
   volatile boolean recording;
+  /** Set when the churn phase ends: connections send no more messages (a plain hold ends by its schedule). */
+  volatile boolean sendingEnded;
 
   void error(String kind) {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();

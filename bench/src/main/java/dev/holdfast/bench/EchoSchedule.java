@@ -11,4 +11,10 @@ record EchoSchedule(long startNanos, long intervalNanos, long endNanos, int conn
   long due(int index, long seq) {
     return startNanos + intervalNanos * index / connections + seq * intervalNanos;
   }
+
+  /** The first message of connection {@code index} due at or after {@code nowNanos} (a reopened one joins its phase). */
+  long firstSeqFrom(int index, long nowNanos) {
+    long late = nowNanos - due(index, 0);
+    return late <= 0 ? 0 : (late + intervalNanos - 1) / intervalNanos;
+  }
 }

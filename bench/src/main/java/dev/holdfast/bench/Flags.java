@@ -57,6 +57,15 @@ final class Flags {
     }
   }
 
+  double decimal(String name, String dflt, String what) {
+    String v = string(name, dflt, what);
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(role + ": --" + name + " " + v + " is not a number; use e.g. " + dflt);
+    }
+  }
+
   Duration duration(String name, String dflt, String what) {
     String v = string(name, dflt, what);
     try {

@@ -2,24 +2,15 @@ package dev.holdfast.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The lean-node benchmark, one command: starts in turn the plain-Netty baseline, the stock Vert.x
@@ -62,13 +53,6 @@ public final class LeanNodeBench {
   private final int rounds;
   private final int tuningRounds;
   private final String command;
-  private final int basePort;
-  private final Path holdfastJarGiven;
-  /** A copy of the node's jar taken at the start, so a rebuild during the run cannot mix two builds. */
-  private Path holdfastJar;
-  /** This jar, copied into the log folder at the start like the node's (a build in the same tree replaces it). */
-  private Path benchJar;
-  private final Path benchJarGiven;
   private final Path outDir;
   private final String driverFlags;
   private final int driverThreads;
@@ -76,15 +60,12 @@ public final class LeanNodeBench {
   /** PEM certificate and key of the wss:// rows; empty for ws://. */
   private final String tlsCert;
   private final String tlsKey;
-  private final List<String> serverLauncher;
-  private final List<String> driverLauncher;
+  /** How every server starts (same java, loops, pinning; from copies of both jars) and which are running. */
+  private final ServerLineup lineup;
   private final LocalDateTime started = LocalDateTime.now();
   private final String stamp = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
   private final Path logDir;
   private final long clockTicks = ProcStats.clockTicksPerSecond();
-  private final List<ServerProcess> running = new CopyOnWriteArrayList<>();
-  private final List<DriverProcess> drivers = new CopyOnWriteArrayList<>();
-  private int nextPort;
 
   private LeanNodeBench(Flags f, String command) throws IOException {
     this.command = command;
@@ -108,10 +89,10 @@ public final class LeanNodeBench {
     java25 = Path.of(f.string("java25", JAVA25, "a Java 25 java for the tuning pass (skipped if absent)"));
     tuning = f.bool("tuning", !quick, "run the JVM tuning pass on the holdfast node");
     variantNames = List.of(f.string("variants", "all", "tuning variants to run, comma-separated, or all").split(","));
-    basePort = f.integer("base-port", 21_000, "servers listen on base+1, base+2, ...");
-    benchJarGiven = ownJar();
+    int basePort = f.integer("base-port", 21_000, "servers listen on base+1, base+2, ...");
+    Path benchJarGiven = ServerLineup.ownJar();
     Path root = benchJarGiven.getParent().getParent().getParent(); // repo/bench/target/holdfast-bench.jar
-    holdfastJarGiven = Path.of(f.string("holdfast-jar", root.resolve("app/target/holdfast.jar").toString(),
+    Path holdfastJarGiven = Path.of(f.string("holdfast-jar", root.resolve("app/target/holdfast.jar").toString(),
         "the node's fat jar"));
     outDir = Path.of(f.string("out-dir", root.resolve("bench/results").toString(), "where the report goes"));
     driverFlags = f.string("driver-flags", "-Xms256m -Xmx1g -XX:+UseParallelGC", "JVM flags of the driver");
@@ -119,23 +100,12 @@ public final class LeanNodeBench {
     String pin = f.string("pin", "", "SERVER_CPUS:DRIVER_CPUS, e.g. 0:1: run every server and the driver under taskset"
         + " on separate CPUs, so the driver's bursts do not preempt the server mid-echo (less p99 noise on a small"
         + " machine; every server then has the same fewer cores)");
-    if (pin.isEmpty()) {
-      serverLauncher = List.of();
-      driverLauncher = List.of();
-    } else {
-      String[] cpus = pin.split(":");
-      if (cpus.length != 2 || !cpus[0].matches("[0-9,-]+") || !cpus[1].matches("[0-9,-]+")) {
-        throw new IllegalArgumentException("--pin: \"" + pin + "\" is not SERVER_CPUS:DRIVER_CPUS (e.g. 0:1 or 0-1:2-3)");
-      }
-      serverLauncher = List.of("taskset", "-c", cpus[0]);
-      driverLauncher = List.of("taskset", "-c", cpus[1]);
-    }
     this.pin = pin;
     tlsCert = f.string("tls-cert", "", "PEM certificate: every server speaks wss:// (lean-node.sh --tls makes one)");
     tlsKey = f.string("tls-key", "", "PEM (PKCS#8) key of --tls-cert");
     f.finish();
     logDir = outDir.resolve("logs").resolve((quick ? "quick-" : "") + (tlsCert.isEmpty() ? "" : "tls-") + stamp);
-    nextPort = basePort + 1;
+    lineup = new ServerLineup(logDir, holdfastJarGiven, benchJarGiven, threads, pin, tlsCert, tlsKey, basePort);
   }
 
   public static void main(String[] args) throws Exception {
@@ -151,25 +121,13 @@ public final class LeanNodeBench {
       System.exit(2);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(b::killLeftovers, "lean-node-cleanup"));
+    Runtime.getRuntime().addShutdownHook(new Thread(b.lineup::killLeftovers, "lean-node-cleanup"));
     System.exit(b.run());
   }
 
   private void check() {
-    if (!Files.isRegularFile(holdfastJarGiven) && servers.stream().anyMatch(s -> s.startsWith("holdfast"))) {
-      throw new IllegalArgumentException("lean-node: " + holdfastJarGiven + " is missing; build it with "
-          + "(cd /work/main && mvn -B -q -DskipTests install) or pass --holdfast-jar");
-    }
-    long files = ProcStats.openFileLimit();
-    if (files > 0 && connections + 500 > files) {
-      throw new IllegalArgumentException("lean-node: " + connections + " connections do not fit one process's "
-          + "open-file limit of " + files + " (with 500 to spare); lower --connections or raise ulimit -n");
-    }
-    long ports = (long) sources * (ProcStats.ephemeralPorts() - 1000);
-    if (connections + Math.min(warmup, connections) > ports) {
-      throw new IllegalArgumentException("lean-node: " + sources + " source addresses give about " + ports
-          + " ephemeral ports; raise --sources for " + connections + " connections");
-    }
+    lineup.check("lean-node", servers);
+    ServerLineup.checkLimits("lean-node", connections, Math.min(warmup, connections), sources);
     if (tlsCert.isEmpty() != tlsKey.isEmpty()) {
       throw new IllegalArgumentException("lean-node: --tls-cert and --tls-key go together");
     }
@@ -177,21 +135,11 @@ public final class LeanNodeBench {
       throw new IllegalArgumentException("lean-node: the vertx baseline has no TLS here; with --tls-cert use e.g."
           + " --servers netty,holdfast");
     }
-    for (String s : servers) {
-      if (!List.of("netty", "vertx", "holdfast", "holdfast-clustered", "holdfast-os1h").contains(s)) {
-        throw new IllegalArgumentException("lean-node: unknown server " + s
-            + "; use netty, vertx, holdfast, holdfast-clustered, holdfast-os1h");
-      }
-    }
   }
 
   private int run() throws Exception {
-    Files.createDirectories(logDir);
-    holdfastJar = logDir.resolve("holdfast.jar");
-    Files.copy(holdfastJarGiven, holdfastJar);
-    benchJar = logDir.resolve("holdfast-bench.jar");
-    Files.copy(benchJarGiven, benchJar);
-    String holdfastIdentity = Machine.fileIdentity(holdfastJarGiven);
+    lineup.copyJars();
+    String holdfastIdentity = lineup.holdfastIdentity();
     JsonObject machine = Machine.describe(List.of(java, java25));
     System.out.printf("lean-node benchmark %s: %,d connections over %d source addresses, echo every %d s, hold %d s%n",
         stamp, connections, sources, interval.toSeconds(), hold.toSeconds());
@@ -230,10 +178,9 @@ public final class LeanNodeBench {
         .put("rounds", rounds).put("tuningRounds", tuningRounds)
         .put("command", command)
         .put("holdfastJar", holdfastIdentity)
-        .put("benchJar", Machine.fileIdentity(benchJarGiven));
+        .put("benchJar", lineup.benchIdentity());
     Path md = new LeanNodeReport((tlsCert.isEmpty() ? "" : "tls-") + stamp, machine, settings, byRound, tuned).write(outDir, quick);
-    Files.delete(holdfastJar);
-    Files.delete(benchJar);
+    lineup.deleteJars();
     System.out.println("report: " + md);
     System.out.println(Files.readString(md).lines().filter(l -> l.startsWith("|")).reduce("", (a, b) -> a + b + "\n"));
     return 0;
@@ -264,47 +211,14 @@ public final class LeanNodeBench {
 
   /** Runs one server under the load and measures it; see the class comment for the steps. */
   private Measurement measure(String server, String label, Path serverJava, String flags, int round) throws Exception {
-    int port = freePort();
-    boolean node = server.startsWith("holdfast");
-    int adminPort = node ? freePort() : -1;
-    List<String> jvm = Arrays.asList(flags.trim().split("\\s+"));
-    String t = Integer.toString(threads);
-    List<String> args = new ArrayList<>(switch (server) {
-      case "netty" -> List.of("netty-echo", "--port", Integer.toString(port), "--threads", t);
-      case "vertx" -> List.of("vertx-echo", "--port", Integer.toString(port), "--threads", t);
-      case "holdfast-clustered" -> List.of("node", "--cluster-name", "bench-" + UUID.randomUUID(), "--port",
-          Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--instances", t);
-      default -> List.of("node", "--standalone", "--port", Integer.toString(port), "--admin-port",
-          Integer.toString(adminPort), "--instances", t);
-    });
-    JsonObject nodeConfig = new JsonObject();
-    if (server.equals("holdfast-os1h")) {
-      // the node reads /proc/net/tcp6 every second by default; this row shows what that costs
-      nodeConfig.put("osCountInterval", "1h");
-    }
-    if (!tlsCert.isEmpty()) {
-      if (node) {
-        nodeConfig.put("tlsCertFile", tlsCert).put("tlsKeyFile", tlsKey);
-      } else {
-        args.addAll(List.of("--tls-cert", tlsCert, "--tls-key", tlsKey));
-      }
-    }
-    if (!nodeConfig.isEmpty()) {
-      Path config = logDir.resolve(server + "-r" + round + ".json");
-      Files.writeString(config, nodeConfig.encodePrettily() + "\n");
-      args.addAll(List.of("--config", config.toString()));
-    }
-    Path jar = node ? holdfastJar : benchJar;
-    String name = (label.equals(server) ? server : server + "-" + label) + "-r" + round;
-    ServerProcess s = ServerProcess.start(name, serverLauncher, serverJava, jvm, jar, args, logDir.resolve(name + ".log"));
-    running.add(s);
-    step(label, "started pid %d: %s", s.pid(), s.command());
+    ServerLineup.Started started = lineup.start(server, label, serverJava, flags, round, new JsonObject());
+    ServerProcess s = started.process();
+    int port = started.port();
+    int adminPort = started.adminPort();
+    String name = started.name();
     DriverProcess d = null;
     try {
-      s.awaitListening(port, Duration.ofSeconds(90));
-      if (adminPort > 0) {
-        awaitStatus(adminPort, Duration.ofSeconds(60));
-      }
+      lineup.awaitReady(started);
       List<String> driverArgs = new ArrayList<>(List.of(
           "--port", Integer.toString(port), "--connections", Integer.toString(connections),
           "--sources", Integer.toString(sources), "--in-flight", Integer.toString(inFlight),
@@ -315,12 +229,10 @@ public final class LeanNodeBench {
       if (!tlsCert.isEmpty()) {
         driverArgs.add("--tls");
       }
-      d = DriverProcess.start(driverLauncher, java, Arrays.asList(driverFlags.split("\\s+")), benchJar, driverArgs,
-          logDir.resolve(name + "-driver.log"));
-      drivers.add(d);
+      d = lineup.startDriver(java, driverFlags, driverArgs, logDir.resolve(name + "-driver.log"));
       if (warmup > 0) {
         d.awaitEvent("warmed", Duration.ofMinutes(3));
-        awaitNoneEstablished(port, Duration.ofSeconds(30)); // the warm-up's closes have finished on the server
+        ServerLineup.awaitNoneEstablished(port, Duration.ofSeconds(30)); // the warm-up's closes have finished on the server
       }
       d.awaitEvent("waiting", Duration.ofMinutes(3));
       long[] heapRange = s.heapRange();
@@ -355,13 +267,13 @@ public final class LeanNodeBench {
       long client = held.getLong("open");
       Map<String, Long> byRemote = ProcStats.establishedOn("127.0.0.1", port);
       long os = byRemote.values().stream().mapToLong(Long::longValue).sum();
-      long foreign = os - driverSources().stream().mapToLong(a -> byRemote.getOrDefault(a, 0L)).sum();
+      long foreign = os - ServerLineup.driverSources(sources).stream().mapToLong(a -> byRemote.getOrDefault(a, 0L)).sum();
       if (foreign != 0) {
         step(label, "OS: %,d established on port %d from addresses other than the driver's: %s", foreign, port, byRemote);
       }
       long serverCount = -1;
       if (adminPort > 0) {
-        serverCount = status(adminPort).getJsonObject("connections").getLong("held");
+        serverCount = ServerLineup.status(adminPort).getJsonObject("connections").getLong("held");
       }
       Snapshot after = Snapshot.take(s, heapRange, client, logDir.resolve(name + "-histogram-held.txt"));
       Files.writeString(logDir.resolve(name + "-heap-info.txt"), s.jcmd("GC.heap_info"));
@@ -385,11 +297,9 @@ public final class LeanNodeBench {
       return m;
     } finally {
       if (d != null) {
-        d.kill();
-        drivers.remove(d);
+        lineup.endDriver(d);
       }
-      int code = s.stop(Duration.ofSeconds(30));
-      running.remove(s);
+      int code = lineup.stop(started);
       step(label, "stopped (exit %d)", code);
     }
   }
@@ -399,89 +309,16 @@ public final class LeanNodeBench {
     return connections >= 1000 ? connections / 2 : 0;
   }
 
-  /** The driver's source addresses, 127.0.0.2 onwards (its default). */
-  private List<String> driverSources() {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < sources; i++) {
-      out.add("127.0.0." + (2 + i));
-    }
-    return out;
-  }
-
   private static String describe(Snapshot m) {
     return String.format("live heap %s, RSS %s (heap pages %s)", mib(m.liveHeapBytes()), mib(m.rssKb() * 1024),
         mib(m.heapPagesKb() * 1024));
   }
 
-  private int freePort() {
-    for (int p = nextPort; p < basePort + 1000; p++) {
-      try (ServerSocket probe = new ServerSocket()) {
-        probe.bind(new InetSocketAddress("127.0.0.1", p));
-        nextPort = p + 1;
-        return p;
-      } catch (IOException inUse) {
-        // try the next
-      }
-    }
-    throw new IllegalStateException("no free port in " + basePort + ".." + (basePort + 1000) + "; pass --base-port");
-  }
-
-  private static JsonObject status(int adminPort) throws IOException, InterruptedException {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/status")).timeout(Duration.ofSeconds(30))
-            .build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("/status answered " + r.statusCode());
-    }
-    return new JsonObject(r.body());
-  }
-
-  /** Waits until the kernel lists no established socket on the server's port; fails after {@code max}. */
-  private static void awaitNoneEstablished(int port, Duration max) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    Map<String, Long> left;
-    while (!(left = ProcStats.establishedOn("127.0.0.1", port)).isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new IOException("warm-up connections still established on port " + port + " after " + max.toSeconds()
-            + " s: " + left);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static void awaitStatus(int adminPort, Duration max) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (true) {
-      try {
-        status(adminPort);
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException("holdfast /status did not answer within " + max.toSeconds() + " s: " + e.getMessage());
-        }
-        Thread.sleep(200);
-      }
-    }
-  }
-
-  private void killLeftovers() {
-    drivers.forEach(DriverProcess::kill);
-    running.forEach(ServerProcess::kill);
-  }
-
   private static void step(String label, String fmt, Object... args) {
-    System.out.printf("[%tT] %-18s %s%n", System.currentTimeMillis(), label, String.format(fmt, args));
+    ServerLineup.step(label, fmt, args);
   }
 
   private static String mib(long bytes) {
-    return String.format("%.1f MiB", bytes / 1048576.0);
-  }
-
-  private static Path ownJar() {
-    try {
-      return Path.of(LeanNodeBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot locate holdfast-bench.jar", e);
-    }
+    return ServerLineup.mib(bytes);
   }
 }

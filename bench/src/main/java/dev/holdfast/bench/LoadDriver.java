@@ -17,6 +17,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,9 +26,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -46,6 +52,15 @@ import org.HdrHistogram.Histogram;
  * {@code hold} before the echoes start and {@code close} before closing, so the harness can measure
  * the server between phases; it reports each phase as a line {@code @event {json}}.
  * With {@code --tls} it speaks {@code wss://}. With {@code --auto} it does not wait. Every wait is bounded and end of input aborts the run.
+ *
+ * <p>With {@code --churn} the hold has no fixed length: the echoes run (for {@code --hold} at most)
+ * while the harness sends steps, {@code step RATE SETTLE_MS STEADY_MS}: for the step's length the
+ * driver closes RATE random open connections a second, a steady stream, and reopens each once it
+ * has closed (same index, so the same echo phase; at most {@code --in-flight} handshakes at a time).
+ * It reports {@code @steady} when the settle part is over and {@code @step} at the end, with what it
+ * saw over the steady part: reconnects, echoes, echo and handshake latency, errors. RATE 0 is an
+ * echo-only step. {@code end} ends the churn phase: the reopens under way finish, {@code @held}
+ * reports, and {@code close} closes every connection as in the plain mode.
  */
 public final class LoadDriver {
 
@@ -63,6 +78,7 @@ public final class LoadDriver {
   private final Duration connectTimeout;
   private final Duration maxWait;
   private final boolean auto;
+  private final boolean churn;
   private final Path out;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
@@ -88,6 +104,8 @@ public final class LoadDriver {
     connectTimeout = f.duration("connect-timeout", "10s", "connect and handshake timeout, each");
     maxWait = f.duration("max-wait", "10m", "longest wait for a command from the harness");
     auto = f.bool("auto", false, "do not wait for go/close on stdin");
+    churn = f.bool("churn", false, "after connecting, run the harness's churn steps (step RATE SETTLE_MS STEADY_MS) "
+        + "until close, echoing meanwhile for --hold at most");
     out = Path.of(f.string("out", "driver-result.json", "where the results JSON is written"));
     boolean secure = f.bool("tls", false, "connect with wss:// (any certificate trusted: a benchmark on loopback)");
     f.finish();
@@ -109,7 +127,7 @@ public final class LoadDriver {
   }
 
   public static void main(String[] args) throws Exception {
-    LoadDriver d = new LoadDriver(Flags.parse("drive", args, Set.of("auto", "tls")));
+    LoadDriver d = new LoadDriver(Flags.parse("drive", args, Set.of("auto", "tls", "churn")));
     int code;
     try {
       code = d.run();
@@ -175,6 +193,9 @@ public final class LoadDriver {
     EchoSchedule schedule = new EchoSchedule(holdStart, interval.toNanos(), holdStart + hold.toNanos(), connections);
     stats.recording = true;
     conns.forEach(c -> c.start(schedule));
+    if (churn) {
+      return churnPhase(conns, stats, schedule, connected);
+    }
     long lastProgress = System.nanoTime();
     while (System.nanoTime() < schedule.endNanos()) {
       Thread.sleep(Math.min(200, Math.max(1, (schedule.endNanos() - System.nanoTime()) / 1_000_000)));
@@ -205,6 +226,11 @@ public final class LoadDriver {
     boolean closeCommanded = command("close");
 
     closeAll(conns, stats);
+    return finish(stats, connected, held, closeCommanded);
+  }
+
+  /** Writes the results JSON and reports {@code done}; 0 when the harness ended the run, 3 when it was aborted. */
+  private int finish(DriverStats stats, JsonObject connected, JsonObject held, boolean closeCommanded) throws IOException {
     JsonObject result = new JsonObject()
         .put("url", uri.toString())
         .put("connections", connections)
@@ -222,6 +248,161 @@ public final class LoadDriver {
     event("done", result);
     return closeCommanded ? 0 : 3;
   }
+
+  /** A connection the churn closed, to reopen once an in-flight slot is free; from {@code closedNanos}, the wait counts. */
+  private record Reopen(int index, long closedNanos) {
+  }
+
+  /**
+   * The churn phase: runs the harness's steps while every connection echoes, then finishes the
+   * reopens under way (so every connection ends with a close handshake), closes all and reports.
+   */
+  private int churnPhase(List<DriverConnection> opened, DriverStats stats, EchoSchedule schedule, JsonObject connected)
+      throws Exception {
+    long start = System.nanoTime();
+    DriverConnection[] slots = new DriverConnection[connections];
+    opened.forEach(c -> slots[c.index()] = c);
+    Queue<Reopen> reopens = new ConcurrentLinkedQueue<>();
+    Semaphore reopenSlots = new Semaphore(inFlight);
+    SplittableRandom random = new SplittableRandom(14);
+    boolean ended = false;
+    for (String cmd; (cmd = nextCommand()) != null; ) {
+      if (cmd.equals("end")) {
+        ended = true;
+        break;
+      }
+      String[] w = cmd.split("\\s+");
+      if (w.length != 4 || !w[0].equals("step")) {
+        System.out.println("drive: unknown command '" + cmd + "'; closing and stopping");
+        break;
+      }
+      if (System.nanoTime() >= schedule.endNanos()) {
+        System.out.println("drive: the echoes ended after --hold " + hold.toSeconds() + " s; closing and stopping");
+        break;
+      }
+      event("step", step(Double.parseDouble(w[1]), Long.parseLong(w[2]), Long.parseLong(w[3]), slots, reopens,
+          reopenSlots, random, stats, schedule));
+    }
+    stats.sendingEnded = true; // no new messages, so sent and received can meet and missing echoes show
+    long deadline = System.nanoTime() + connectTimeout.toNanos() * 2;
+    while ((!reopens.isEmpty() || reopenSlots.availablePermits() < inFlight) && System.nanoTime() < deadline) {
+      reopen(reopens, slots, reopenSlots, stats, schedule);
+      Thread.sleep(10);
+    }
+    waitFor(() -> stats.received.sum() >= stats.sent.sum(), Duration.ofSeconds(2));
+    long missing = stats.sent.sum() - stats.received.sum();
+    for (long i = 0; i < missing; i++) {
+      stats.error("echo missing");
+    }
+    JsonObject held = new JsonObject()
+        .put("open", stats.open.get())
+        .put("seconds", (System.nanoTime() - start) / 1e9)
+        .put("sent", stats.sent.sum())
+        .put("received", stats.received.sum())
+        .put("waitingToReopen", reopens.size())
+        .put("errors", stats.errorsJson());
+    event("held", held);
+    boolean closeCommanded = ended && command("close");
+    closeAll(Arrays.stream(slots).filter(Objects::nonNull).toList(), stats);
+    return finish(stats, connected, held, closeCommanded);
+  }
+
+  /**
+   * One churn step: for {@code settleMs + steadyMs} closes {@code rate} random open connections a
+   * second (spread evenly: due closes are counted from the step's start every few ms) and reopens
+   * each once closed; reports {@code @steady} when the settle part ends and returns what happened
+   * over the steady part.
+   */
+  private JsonObject step(double rate, long settleMs, long steadyMs, DriverConnection[] slots, Queue<Reopen> reopens,
+      Semaphore reopenSlots, SplittableRandom random, DriverStats stats, EchoSchedule schedule)
+      throws InterruptedException {
+    long t0 = System.nanoTime();
+    long steadyAt = t0 + settleMs * 1_000_000L;
+    long end = steadyAt + steadyMs * 1_000_000L;
+    long closes = 0;
+    long closesAtSteady = 0;
+    long steadyStart = 0;
+    long[] before = null;
+    long lastProgress = t0;
+    while (true) {
+      long now = System.nanoTime();
+      if (before == null && now >= steadyAt) {
+        // the settle part is not counted: histograms and counters start here
+        stats.echoMicros.getIntervalHistogram();
+        stats.handshakeMicros.getIntervalHistogram();
+        before = counters(stats);
+        closesAtSteady = closes;
+        steadyStart = now;
+        event("steady", new JsonObject().put("rate", rate));
+      }
+      if (now >= end) {
+        break;
+      }
+      long due = (long) (rate * (now - t0) / 1e9);
+      closes += closeSome(slots, due - closes, reopens, random);
+      reopen(reopens, slots, reopenSlots, stats, schedule);
+      if (now - lastProgress >= 5_000_000_000L) {
+        lastProgress = now;
+        System.out.printf("churn %,.0f/s, %.0f s: closed %,d, open %,d, waiting to reopen %,d, echoes %,d sent %,d back,"
+                + " errors %,d%n", rate, (now - t0) / 1e9, closes, stats.open.get(), reopens.size(), stats.sent.sum(),
+            stats.received.sum(), stats.errorCount());
+      }
+      Thread.sleep(2);
+    }
+    long steadyNanos = System.nanoTime() - steadyStart;
+    Histogram echo = stats.echoMicros.getIntervalHistogram();
+    Histogram handshakes = stats.handshakeMicros.getIntervalHistogram();
+    long[] after = counters(stats);
+    return new JsonObject()
+        .put("rate", rate)
+        .put("settleSeconds", settleMs / 1000.0)
+        .put("steadySeconds", steadyNanos / 1e9)
+        .put("closes", closes - closesAtSteady)
+        .put("reconnects", after[0] - before[0])
+        .put("failed", after[1] - before[1])
+        .put("sent", after[2] - before[2])
+        .put("echoes", after[3] - before[3])
+        .put("errors", after[4] - before[4])
+        .put("open", stats.open.get())
+        .put("waitingToReopen", reopens.size())
+        .put("echoLatency", DriverStats.percentiles(echo))
+        .put("handshakeLatency", DriverStats.percentiles(handshakes))
+        .put("errorKinds", stats.errorsJson());
+  }
+
+  /** Opened, failed, sent, received, errors: the counters a step reports the growth of. */
+  private static long[] counters(DriverStats stats) {
+    return new long[] {stats.opened.sum(), stats.failed.sum(), stats.sent.sum(), stats.received.sum(),
+        stats.errorCount()};
+  }
+
+  /** Starts the close of up to {@code n} random open connections not yet picked; returns how many. */
+  private int closeSome(DriverConnection[] slots, long n, Queue<Reopen> reopens, SplittableRandom random) {
+    int done = 0;
+    // a bounded number of tries: when most connections are closing or reopening, the rest waits for the next tick
+    for (long tries = 0; done < n && tries < 4 * n + 16; tries++) {
+      DriverConnection c = slots[random.nextInt(slots.length)];
+      if (c == null || c.picked || c.state() != DriverConnection.State.OPEN) {
+        continue;
+      }
+      c.picked = true;
+      c.closeThen(() -> reopens.add(new Reopen(c.index(), System.nanoTime())), connectTimeout.toMillis());
+      done++;
+    }
+    return done;
+  }
+
+  /** Reopens closed connections while in-flight slots are free; each sends on the schedule once open. */
+  private void reopen(Queue<Reopen> reopens, DriverConnection[] slots, Semaphore reopenSlots, DriverStats stats,
+      EchoSchedule schedule) {
+    for (Reopen r; (r = reopens.peek()) != null && reopenSlots.tryAcquire(); ) {
+      reopens.poll();
+      slots[r.index()] = connect(r.index(), stats, reopenSlots, NOTHING, r.closedNanos(), schedule);
+    }
+  }
+
+  private static final Runnable NOTHING = () -> {
+  };
 
   /**
    * Opens {@code n} connections numbered from {@code firstIndex}, at most {@link #inFlight}
@@ -241,29 +422,7 @@ public final class LoadDriver {
       while (!slots.tryAcquire(1, TimeUnit.SECONDS)) {
         lastProgress = progress(phase, total, stats, openedBefore, start, lastProgress);
       }
-      var handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false,
-          new DefaultHttpHeaders(), 65_536);
-      DriverConnection conn = new DriverConnection(firstIndex + i, messageBytes, handshaker, stats, slots, settled,
-          connectTimeout.toMillis());
-      all.add(conn);
-      conn.connecting();
-      ChannelFuture f = bootstrap.clone()
-          .localAddress(sources.get((firstIndex + i) % sources.size()))
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              if (tls != null) {
-                ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
-              }
-              ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), conn);
-            }
-          })
-          .connect(host, port);
-      f.addListener(done -> {
-        if (!done.isSuccess()) {
-          conn.connectFailed(done.cause());
-        }
-      });
+      all.add(connect(firstIndex + i, stats, slots, settled::countDown, System.nanoTime(), null));
       if (System.nanoTime() - lastProgress >= 2_000_000_000L) {
         lastProgress = progress(phase, total, stats, openedBefore, start, lastProgress);
       }
@@ -275,6 +434,37 @@ public final class LoadDriver {
     }
     progress(phase, total, stats, openedBefore, start, 0);
     return all.stream().filter(c -> c.state() == DriverConnection.State.OPEN).toList();
+  }
+
+  /**
+   * Starts one connection with an in-flight slot already taken (the connection releases it when
+   * its handshake settles); {@code startOnOpen}: the schedule it sends on once open, or null.
+   */
+  private DriverConnection connect(int index, DriverStats stats, Semaphore slots, Runnable onSettled, long wantedNanos,
+      EchoSchedule startOnOpen) {
+    var handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, false,
+        new DefaultHttpHeaders(), 65_536);
+    DriverConnection conn = new DriverConnection(index, messageBytes, handshaker, stats, slots, onSettled,
+        connectTimeout.toMillis(), startOnOpen);
+    conn.connecting(wantedNanos);
+    ChannelFuture f = bootstrap.clone()
+        .localAddress(sources.get(index % sources.size()))
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+            }
+            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), conn);
+          }
+        })
+        .connect(host, port);
+    f.addListener(done -> {
+      if (!done.isSuccess()) {
+        conn.connectFailed(done.cause());
+      }
+    });
+    return conn;
   }
 
   private static long progress(String phase, int total, DriverStats stats, long openedBefore, long start, long last) {
@@ -311,6 +501,13 @@ public final class LoadDriver {
       Thread.sleep(20);
     }
     return true;
+  }
+
+  /** The next command from the harness, or null on end of input or timeout. */
+  private String nextCommand() throws InterruptedException {
+    event("waiting", new JsonObject().put("for", "step or end"));
+    String got = commands.poll(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+    return got == null || got.equals("end of input") ? null : got;
   }
 
   /** Waits for this command from the harness; false on end of input or timeout (then the run is aborted). */

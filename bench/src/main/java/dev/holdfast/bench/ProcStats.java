@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What Linux says about a process and its sockets: CPU time and resident memory from
+ * What Linux says about a process and its sockets: CPU time, resident memory and threads from
  * {@code /proc/PID/stat} and {@code /proc/PID/status}, established TCP sockets on a local port
  * from the kernel's socket tables. Every read goes through core's {@code dev.holdfast.os} classes.
  */
@@ -45,12 +45,21 @@ final class ProcStats {
 
   /** Resident set size in KiB. */
   static long rssKb(long pid) throws IOException {
+    return statusField(pid, "VmRSS:");
+  }
+
+  /** The process's threads, as {@code /proc/PID/status} counts them (every JVM thread, GC and compiler ones too). */
+  static long threads(long pid) throws IOException {
+    return statusField(pid, "Threads:");
+  }
+
+  private static long statusField(long pid, String field) throws IOException {
     for (String line : read("/proc/" + pid + "/status").split("\n")) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
       }
     }
-    throw new IOException("no VmRSS in /proc/" + pid + "/status");
+    throw new IOException("no " + field + " in /proc/" + pid + "/status");
   }
 
   /**
