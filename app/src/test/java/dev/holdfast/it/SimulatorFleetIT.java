@@ -10,6 +10,7 @@ import dev.holdfast.testing.Eventually;
 import dev.holdfast.testing.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -199,8 +200,9 @@ class SimulatorFleetIT {
     // one outside connection on a node, held by no simulator
     Vertx vertx = Vertx.vertx();
     try {
-      WebSocket outside = vertx.createWebSocketClient().connect(nodes.n1Port(), "127.0.0.1", "/ws")
-          .await(30, TimeUnit.SECONDS);
+      // kept referenced to the end: Vert.x closes a client (and its connections) once it is unreachable
+      WebSocketClient client = vertx.createWebSocketClient();
+      WebSocket outside = client.connect(nodes.n1Port(), "127.0.0.1", "/ws").await(30, TimeUnit.SECONDS);
       Eventually.poll(DEADLINE, () -> nodesHeld(get(nodes.n1Admin(), "/cluster")), n -> n == 1);
       Path r3 = dir.resolve("sim-3-report.json");
       HoldfastProcess s3 = processes.start("simulate", "--config", simConfig.toString(), "--node-id", "sim-3",
@@ -215,6 +217,7 @@ class SimulatorFleetIT {
       assertThat(report.getJsonObject("verdict").getBoolean("ok")).isFalse();
       assertThat(s3.output()).contains("DRIFT");
       outside.close().await(10, TimeUnit.SECONDS);
+      client.close().await(10, TimeUnit.SECONDS);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
