@@ -72,7 +72,8 @@ class FleetPlannerTest {
     assertThat(p.membersPerCell()).as("the summary design's largest measured N").isEqualTo(1_000);
     assertThat(p.nodeCells()).isEqualTo((p.nodes().machines() + 999) / 1_000);
     assertThat(p.assumptions()).anyMatch(a -> a.contains("at most 1,000 Hazelcast members")
-        && a.contains("bench/results/cluster-view-2026-12-01-1024.json summary"));
+        && a.contains("from bench/results/cluster-view-2026-12-01-1024.json"));
+    assertThat(p.costs().get(Costs.CLUSTER_MEMBERS_MAX).source()).contains("cluster-view-2026-12-01-1024.json summary");
     assertThat(PlanReport.text(p)).contains("at most 1,000 members");
   }
 
