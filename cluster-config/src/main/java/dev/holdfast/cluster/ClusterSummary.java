@@ -159,7 +159,10 @@ public final class ClusterSummary {
     return snapshots.entries().compose(entries -> {
       snapshotsRead.addAndGet(entries.size());
       Collection<Member> members = manager.getHazelcastInstance().getCluster().getMembers();
-      return write(sum(entries, memberIds(members), System.currentTimeMillis()).withMembers(digest(members), List.of()));
+      // snapshots name their member by Hazelcast's member id (ClusterView) or by Vert.x's node id: either is live
+      Set<String> live = memberIds(members);
+      live.addAll(manager.getNodes());
+      return write(sum(entries, live, System.currentTimeMillis()).withMembers(digest(members), List.of()));
     });
   }
 
