@@ -42,6 +42,12 @@ final class DemoCommand implements Callable<Integer> {
   static final String DEFAULT_CHURN = "0.2/10s";
   static final String DEFAULT_INTERVAL = "5s";
   static final String DEFAULT_DURATION = "30s";
+  /**
+   * The simulators' settle timeout unless the config gives one: it also bounds how long a simulator
+   * waits for the rest of the fleet to settle before its final count, and the simulators of a demo
+   * start (so end) seconds apart, more as their number grows.
+   */
+  static final String DEFAULT_SETTLE_TIMEOUT = "30s";
   /** Exit code when Ctrl-C ended the run (128 + SIGINT, as shells report it). */
   static final int INTERRUPTED = 130;
 
@@ -98,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       putOrDefault(object(json, "messages"), "interval", interval, DEFAULT_INTERVAL);
       putOrDefault(json, "duration", duration, DEFAULT_DURATION);
+      putOrDefault(json, "settleTimeout", null, DEFAULT_SETTLE_TIMEOUT);
       JsonObject ramp = object(json, "ramp");
       boolean rampGiven = ramp.containsKey("perSecond");
       // the same validation as simulate --config, before anything starts (the ramp is the demo's unless given)

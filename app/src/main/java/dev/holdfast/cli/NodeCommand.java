@@ -86,7 +86,7 @@ final class NodeCommand implements Callable<Integer> {
         if (clusterView == null) {
           AdminServer.json(rc, 404, new JsonObject().put("error", "standalone node: no cluster view"));
         } else {
-          AdminServer.json(rc, 200, clusterView.toJson());
+          clusterView.freshJson().onComplete(ar -> AdminServer.json(rc, 200, ar.result())); // rows read on demand
         }
       })).await(60, TimeUnit.SECONDS);
       if (clusterView != null) {

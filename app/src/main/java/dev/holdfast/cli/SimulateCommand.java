@@ -126,6 +126,8 @@ final class SimulateCommand implements Callable<Integer> {
       runtime = started.runtime();
       view = started.view();
       if (view != null) {
+        // the fleet's membership and its settled instant need the other simulators' rows every interval
+        view.readRowsEvery(1);
         // published before the run starts, so the other simulators count this one in their shares
         view.start(() -> snapshot(cfg, running.get())).await(30, TimeUnit.SECONDS);
         view.registerMetrics(runtime.registry());
@@ -167,13 +169,14 @@ final class SimulateCommand implements Callable<Integer> {
       // Ctrl-C or SIGTERM: end the hold now, and let the run settle, close and report
       node.finishNow();
       try {
-        reported.await(cfg.settleTimeout().toMillis() + cfg.closeTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+        // settling, then (in a fleet) waiting for the others to settle: each up to settleTimeout
+        reported.await(2 * cfg.settleTimeout().toMillis() + cfg.closeTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }, "holdfast-simulate-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    long boundMillis = cfg.duration().toMillis() + cfg.settleTimeout().toMillis() + cfg.closeTimeout().toMillis() + 60_000;
+    long boundMillis = cfg.duration().toMillis() + 2 * cfg.settleTimeout().toMillis() + cfg.closeTimeout().toMillis() + 60_000;
     RunReport report;
     try {
       report = node.finished().await(boundMillis, TimeUnit.MILLISECONDS);
@@ -204,14 +207,16 @@ final class SimulateCommand implements Callable<Integer> {
     Cli.awaitQuietly("close", vertx.close(), 30_000);
   }
 
-  /** This simulator as the cluster view shows it: its held connections and the kernel's count of them. */
+  /** This simulator as the cluster view shows it: its held connections, the kernel's count of them, and its phase. */
   private static NodeSnapshot snapshot(SimulatorConfig cfg, SimulatorNode node) {
     if (node == null) {
-      return new NodeSnapshot(cfg.nodeId(), null, NodeSnapshot.ROLE_SIMULATOR, "", 0, 0, 0, 0, -1, 0);
+      return new NodeSnapshot(cfg.nodeId(), null, NodeSnapshot.ROLE_SIMULATOR, "", 0, 0, 0, 0, -1, 0,
+          ClusterServerCount.HOLD, System.currentTimeMillis() + cfg.duration().toMillis());
     }
     LedgerTotals t = node.totals();
     return new NodeSnapshot(cfg.nodeId(), null, NodeSnapshot.ROLE_SIMULATOR, "", t.held(),
-        t.get(SimulatorLedger.Count.OPENED), t.closedTotal(), 0, node.osEstablished(), 0);
+        t.get(SimulatorLedger.Count.OPENED), t.closedTotal(), 0, node.osEstablished(), 0, node.fleetPhase(),
+        node.holdEndsAtMillis());
   }
 
   private JsonObject withFlags(JsonObject json) {

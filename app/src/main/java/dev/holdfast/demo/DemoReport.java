@@ -73,6 +73,8 @@ public final class DemoReport {
     double steadyP99 = 0;
     double steadyMax = 0;
     JsonArray sims = new JsonArray();
+    List<Long> fleetNodesHeld = new ArrayList<>();
+    List<String> notComparable = new ArrayList<>();
     for (JsonObject r : in.simReports()) {
       JsonObject pop = r.getJsonObject("population");
       JsonObject churn = r.getJsonObject("churn");
@@ -100,11 +102,19 @@ public final class DemoReport {
       steadyMax = Math.max(steadyMax, steady.getDouble("max", 0.0));
       echoErrors += verdict.getLong("echoErrors", 0L);
       simsOk &= verdict.getBoolean("ok", false);
-      sims.add(new JsonObject().put("nodeId", r.getJsonObject("run").getString("nodeId"))
+      JsonObject counts = r.getJsonObject("counts", new JsonObject());
+      String simId = r.getJsonObject("run").getString("nodeId");
+      if (counts.getJsonObject("fleet") != null) {
+        fleetNodesHeld.add(counts.getJsonObject("fleet").getLong("nodesHeld"));
+      } else {
+        notComparable.add(simId + ": " + counts.getString("clusterCompared", "no fleet count"));
+      }
+      sims.add(new JsonObject().put("nodeId", simId)
           .put("share", pop.getLong("share")).put("heldAtEnd", pop.getLong("heldAtEnd"))
           .put("minHeldAfterRamp", pop.getLong("minHeldAfterRamp"))
           .put("achievedChurn", achieved).put("echoErrors", verdict.getLong("echoErrors"))
-          .put("countsAgree", verdict.getBoolean("countsAgree")).put("thresholdsPassed", verdict.getBoolean("thresholdsPassed"))
+          .put("countsAgree", verdict.getBoolean("countsAgree")).put("cluster", counts.getLong("cluster"))
+          .put("clusterCompared", counts.getString("clusterCompared")).put("thresholdsPassed", verdict.getBoolean("thresholdsPassed"))
           .put("ok", verdict.getBoolean("ok")));
     }
     DemoSample lastHold = null;
@@ -156,8 +166,14 @@ public final class DemoReport {
     if (!withinTolerance) {
       reasons.add("the fleet's population was not held within " + Math.round(in.tolerance() * 100) + "%");
     }
+    JsonObject fleet = fleetCounts(heldAtEnd, fleetNodesHeld, notComparable, in.simReports().size());
+    if (!fleet.getBoolean("agree") && !in.simReports().isEmpty()) {
+      reasons.add("the fleet's counts: echo nodes " + fleet.getValue("nodesHeld") + ", simulators " + heldAtEnd
+          + " (" + fleet.getString("compared") + ")");
+    }
     JsonObject report = new JsonObject()
         .put("demo", in.settings().copy().put("endedEarly", in.endedEarly()))
+        .put("counts", fleet)
         .put("children", nodes)
         .put("deaths", new JsonArray(new ArrayList<>(in.deaths())))
         .put("population", new JsonObject().put("target", target).put("share", target).put("heldAtEnd", heldAtEnd)
@@ -179,8 +195,9 @@ public final class DemoReport {
         .put("errors", errors)
         .put("simulators", sims)
         .put("verdict", new JsonObject().put("echoErrors", echoErrors).put("populationHeld", withinTolerance)
-            .put("childrenOk", in.deaths().isEmpty()).put("simulatorsOk", simsOk)
-            .put("ok", in.deaths().isEmpty() && in.endedEarly() == null && simsOk && withinTolerance && echoErrors == 0))
+            .put("childrenOk", in.deaths().isEmpty()).put("simulatorsOk", simsOk).put("countsAgree", fleet.getBoolean("agree"))
+            .put("ok", in.deaths().isEmpty() && in.endedEarly() == null && simsOk && withinTolerance && echoErrors == 0
+                && fleet.getBoolean("agree")))
         .put("timeline", timeline);
     Thresholds.applyTo(report, in.thresholds());
     if (!report.getJsonObject("verdict").getBoolean("thresholdsPassed")) {
@@ -188,6 +205,29 @@ public final class DemoReport {
     }
     report.getJsonObject("verdict").put("reasons", reasons);
     return new DemoReport(report);
+  }
+
+  /**
+   * The fleet-level servers' check: the echo nodes' total at the fleet's settled instant (as every
+   * simulator read it there) against the simulators' own counts summed. Every simulator's
+   * "cluster" count is that total less the others' settled counts, so this is the one comparison
+   * behind them all.
+   */
+  private static JsonObject fleetCounts(long simulatorsHeld, List<Long> nodesHeld, List<String> notComparable, int reports) {
+    JsonObject c = new JsonObject().put("simulatorsHeld", simulatorsHeld);
+    if (reports == 0 || !notComparable.isEmpty()) {
+      return c.put("nodesHeld", null).put("agree", false)
+          .put("compared", reports == 0 ? "no simulator report" : "not comparable: " + String.join("; ", notComparable));
+    }
+    long min = nodesHeld.stream().mapToLong(Long::longValue).min().orElse(-1);
+    long max = nodesHeld.stream().mapToLong(Long::longValue).max().orElse(-1);
+    String what = "the echo nodes' total at the fleet's settled instant against the " + reports
+        + " simulators' own counts summed";
+    if (min != max) {
+      return c.put("nodesHeld", null).put("agree", false)
+          .put("compared", what + ": the simulators read different totals (" + min + " to " + max + ")");
+    }
+    return c.put("nodesHeld", min).put("agree", min == simulatorsHeld).put("compared", what);
   }
 
   public JsonObject toJson() {
@@ -248,13 +288,18 @@ public final class DemoReport {
       }
     });
     line(b, "  errors     %s", errs.length() == 0 ? " none" : errs.toString());
+    JsonObject fleet = json.getJsonObject("counts");
+    line(b, "  counts      echo nodes %s, simulators %d at the fleet's settled instant: %s (%s)",
+        fleet.getValue("nodesHeld") == null ? "?" : fleet.getLong("nodesHeld").toString(), fleet.getLong("simulatorsHeld"),
+        fleet.getBoolean("agree") ? "agree" : "DO NOT AGREE", fleet.getString("compared"));
     JsonArray sims = json.getJsonArray("simulators");
     for (int i = 0; i < sims.size(); i++) {
       JsonObject s = sims.getJsonObject(i);
       line(b, "  simulator   %s: held %d of %d at end, after ramp min %d, churn %s, echo errors %d, counts %s; verdict %s",
           s.getString("nodeId"), s.getLong("heldAtEnd"), s.getLong("share"), s.getLong("minHeldAfterRamp"),
           s.getValue("achievedChurn") == null ? "n/a" : String.format(Locale.ROOT, "%.3f", s.getDouble("achievedChurn")),
-          s.getLong("echoErrors"), Boolean.TRUE.equals(s.getBoolean("countsAgree")) ? "agree" : "DRIFT",
+          s.getLong("echoErrors"), Boolean.TRUE.equals(s.getBoolean("countsAgree")) ? "agree"
+              : s.getString("clusterCompared", "").startsWith("not comparable") ? "NOT COMPARABLE" : "DRIFT",
           s.getBoolean("ok") ? "OK" : "FAILED");
     }
     JsonArray deaths = json.getJsonArray("deaths");

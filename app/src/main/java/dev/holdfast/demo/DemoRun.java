@@ -107,7 +107,7 @@ public final class DemoRun {
         watch(children, sampler, timeline);
       }
       List<Child> simList = children.of(Child.Role.SIMULATOR);
-      ChildProcesses.stop(simList, shared.settleTimeout().plus(shared.closeTimeout()).plusSeconds(20));
+      ChildProcesses.stop(simList, shared.settleTimeout().multipliedBy(2).plus(shared.closeTimeout()).plusSeconds(20));
       List<JsonObject> reports = new ArrayList<>();
       List<String> missing = new ArrayList<>();
       for (Child s : simList) {

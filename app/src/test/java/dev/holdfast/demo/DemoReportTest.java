@@ -18,7 +18,18 @@ class DemoReportTest {
 
   /** A simulator's report as {@code simulate} writes it (the fields the demo combines). */
   private static JsonObject simReport(String id, long heldAtEnd, double achieved, double p99, boolean ok) {
+    return simReport(id, heldAtEnd, achieved, p99, ok, 3998);
+  }
+
+  /** ... with the echo nodes' total this simulator read at the fleet's settled instant (-1: not comparable). */
+  private static JsonObject simReport(String id, long heldAtEnd, double achieved, double p99, boolean ok, long nodesHeld) {
+    JsonObject counts = nodesHeld < 0
+        ? new JsonObject().put("cluster", -1).put("clusterCompared", "not comparable: sim-9 holds until later")
+            .put("clusterComparable", false)
+        : new JsonObject().put("cluster", heldAtEnd).put("clusterCompared", "the echo nodes' total ...")
+            .put("clusterComparable", true).put("fleet", new JsonObject().put("nodesHeld", nodesHeld));
     return new JsonObject()
+        .put("counts", counts)
         .put("run", new JsonObject().put("nodeId", id))
         .put("population", new JsonObject().put("share", 2000).put("heldAtEnd", heldAtEnd).put("minHeldAfterRamp", 1980))
         .put("ramp", new JsonObject().put("handshakesStarted", 3000))
@@ -27,7 +38,7 @@ class DemoReportTest {
         .put("messages", new JsonObject().put("sent", 10_000).put("echoed", 10_000).put("lost", 0))
         .put("errors", new JsonObject().put("connectRefused", 0).put("connectionLost", 2))
         .put("latencyMsAfterRamp", new JsonObject().put("count", 8000).put("p50", 1.5).put("p99", p99).put("max", p99 * 2))
-        .put("verdict", new JsonObject().put("ok", ok).put("echoErrors", 0).put("countsAgree", true)
+        .put("verdict", new JsonObject().put("ok", ok).put("echoErrors", 0).put("countsAgree", nodesHeld >= 0)
             .put("thresholdsPassed", true));
   }
 
@@ -78,6 +89,27 @@ class DemoReportTest {
     assertThat(reasons.getList()).contains("node-2 died (exit 137)", "ended early: a child died", "sim-2's verdict failed");
     assertThat(r.toText()).contains("DIED        node-2 (pid 4242, exit 137) at 12s")
         .contains("| holdfast node node-2").contains("verdict     FAILED: node-2 died");
+  }
+
+  @Test
+  void theFleetsCountsAreOneComparisonAndANotComparableOneIsNoAgreement() {
+    DemoReport clean = report(List.of(simReport("sim-1", 2000, 0.2, 8.0, true), simReport("sim-2", 1998, 0.2, 8.0, true)),
+        List.of(), null);
+    assertThat(clean.toJson().getJsonObject("counts").getLong("nodesHeld")).isEqualTo(3998);
+    assertThat(clean.toJson().getJsonObject("counts").getBoolean("agree")).isTrue();
+    assertThat(clean.toText()).contains("counts      echo nodes 3998, simulators 3998 at the fleet's settled instant: agree");
+
+    // one more connection on the nodes than the simulators hold (an outside client): a mismatch, whatever each says
+    DemoReport extra = report(List.of(simReport("sim-1", 2000, 0.2, 8.0, true, 3999),
+        simReport("sim-2", 1998, 0.2, 8.0, true, 3999)), List.of(), null);
+    assertThat(extra.ok()).isFalse();
+    assertThat(extra.toText()).contains("echo nodes 3999, simulators 3998").contains("DO NOT AGREE");
+
+    DemoReport apart = report(List.of(simReport("sim-1", 2000, 0.2, 8.0, false, -1),
+        simReport("sim-2", 1998, 0.2, 8.0, true)), List.of(), null);
+    assertThat(apart.ok()).isFalse();
+    assertThat(apart.toJson().getJsonObject("counts").getBoolean("agree")).isFalse();
+    assertThat(apart.toText()).contains("sim-1: not comparable: sim-9 holds until later").contains("NOT COMPARABLE");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.holdfast.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -29,11 +30,25 @@ class ClusterSummaryTest {
     assertThat(t.osEstablished()).isEqualTo(350);
     assertThat(t.oldestPublishedAtMs()).as("the staleness: the oldest snapshot summed").isEqualTo(9_000);
     assertThat(t.summarizedAtMs()).isEqualTo(10_000);
+    assertThat(t.simulators()).isEqualTo(1);
+    assertThat(t.simulatorsHeld()).isEqualTo(350);
+  }
+
+  @Test
+  void aNodeThatLeftIsNotSummedAndItsTombstoneIsNoSnapshot() {
+    Map<String, String> entries = Map.of(
+        "a", snapshot("a", "m1", NodeSnapshot.ROLE_NODE, 100, 9_000),
+        "b", snapshot("b", "m2", NodeSnapshot.ROLE_NODE, 250, 9_500),
+        ClusterView.LEFT_PREFIX + "b", "left");
+    ClusterSummary.Totals t = ClusterSummary.sum(entries, Set.of("m1", "m2"), 10_000);
+    assertThat(t.nodes()).isEqualTo(1);
+    assertThat(t.held()).isEqualTo(100);
   }
 
   @Test
   void aSummaryRoundTripsThroughItsJson() {
-    ClusterSummary.Totals t = new ClusterSummary.Totals(3, 30, 40, 10, 2, 29, 1_000, 2_000);
+    ClusterSummary.Totals t = new ClusterSummary.Totals(3, 30, 40, 10, 2, 29, 1_000, 2_000, 2, 30, 42L,
+        List.of(new ClusterView.Missing(new NodeSnapshot("x", "m9", NodeSnapshot.ROLE_NODE, "ws://x", 4, 4, 0, 0, 4, 900), 950)));
     assertThat(ClusterSummary.Totals.fromJson(t.toJson())).isEqualTo(t);
   }
 }

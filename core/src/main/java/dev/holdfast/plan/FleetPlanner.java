@@ -79,7 +79,12 @@ public final class FleetPlanner {
         + " the per-connection costs were measured at 15,000-18,500 connections per process and are assumed linear");
     assumptions.add("CPU scales with cores: measured on 2 cores, assumed to scale with the event loops of a larger machine");
     assumptions.add(String.format(Locale.ROOT, "cells: at most %,d Hazelcast members per cluster, the largest N the cluster-view"
-        + " benchmark kept every view correct at; cells are federated through Prometheus (docs/scale.md)", perCell));
+        + " benchmark kept every view correct at with the design ClusterView runs (cluster.membersMax, from %s); cells"
+        + " are federated through Prometheus (docs/scale.md)", perCell,
+        costs.get(Costs.CLUSTER_MEMBERS_MAX).source().split(" ")[0]));
+    assumptions.add("cells with simulators: the benchmark's publishers were echo nodes; a simulator also reads every"
+        + " snapshot of its cell every interval (its fleet's membership), so simulators in a cell add their number times"
+        + " the cell's members in reads per interval, not measured at this size");
     return new Plan(target, headroom, costs, nodes, simulators, perCell, nodeCells, withSims,
         target.connections() * handshakes, target.connections() * messages, List.copyOf(assumptions));
   }

@@ -66,6 +66,18 @@ class FleetPlannerTest {
   }
 
   @Test
+  void cellsForFourHundredMillionAreAsLargeAsTheSummaryDesignWasMeasuredAndSaySo() {
+    Plan p = new FleetPlanner(Costs.measuredHere()).plan(Target.DEFAULT, NodeShape.preset("16x64"),
+        NodeShape.preset("16x64"), 0.3, 1_000, 500, 16, FleetPlanner.DEFAULT_EPHEMERAL_PORTS);
+    assertThat(p.membersPerCell()).as("the summary design's largest measured N").isEqualTo(1_000);
+    assertThat(p.nodeCells()).isEqualTo((p.nodes().machines() + 999) / 1_000);
+    assertThat(p.assumptions()).anyMatch(a -> a.contains("at most 1,000 Hazelcast members")
+        && a.contains("from bench/results/cluster-view-2026-12-01-1024.json"));
+    assertThat(p.costs().get(Costs.CLUSTER_MEMBERS_MAX).source()).contains("cluster-view-2026-12-01-1024.json summary");
+    assertThat(PlanReport.text(p)).contains("at most 1,000 members");
+  }
+
+  @Test
   void aShapeTooSmallForTheBaseIsRefused() {
     NodeShape tiny = new NodeShape("tiny", 2, 100, 10_000);
     Costs c = Costs.measuredHere();
@@ -92,9 +104,9 @@ class FleetPlannerTest {
     JsonObject view = new JsonObject(Files.readString(results.resolve(here.get(Costs.CLUSTER_MEMBERS_MAX).source()
         .replaceAll("^bench/results/(\\S+).*$", "$1"))));
     assertThat(view.getString("benchmark")).isEqualTo("cluster-view");
-    // the largest N at which today's design kept every view exact, with no smaller N failing
+    // the largest N at which the design ClusterView runs (the summary) kept every view exact, no smaller N failing
     long exact = view.getJsonArray("points").stream().map(JsonObject.class::cast)
-        .filter(pt -> pt.getString("design").equals("all-read"))
+        .filter(pt -> pt.getString("design").equals("summary"))
         .sorted(java.util.Comparator.comparingInt(pt -> pt.getInteger("publishers")))
         .takeWhile(pt -> pt.getDouble("viewsCorrectFraction") == 1.0)
         .mapToLong(pt -> pt.getInteger("publishers")).max().orElse(0);

@@ -7,7 +7,6 @@ import dev.holdfast.simulator.target.Target;
 import dev.holdfast.simulator.target.TargetDirectory;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -21,10 +20,11 @@ import java.util.List;
  */
 final class RunCounts {
 
-  private static final long POLL_MS = 50;
-
-  /** The three counts at one instant: the simulator's, the kernel's and the servers' (-1 = unknown). */
-  record Counts(long simulator, long os, long cluster) {
+  /**
+   * The three counts at one instant: the simulator's, the kernel's and the servers' (-1 = unknown),
+   * with what the servers' count compared ({@code servers}, at the end only; null during the run).
+   */
+  record Counts(long simulator, long os, long cluster, ServerCount.Final servers) {
   }
 
   private final Vertx vertx;
@@ -73,24 +73,19 @@ final class RunCounts {
   }
 
   /**
-   * The three counts at a quiet instant. The servers' count is asked again until it agrees with
-   * {@code held} or {@code deadlineNanos} passes: the cluster view's counts are up to a publish
-   * interval old, so they need one more publication to catch up. A count that still disagrees at
-   * the deadline is reported as is.
+   * The three counts at a quiet instant: the kernel's now, and the servers' as {@link
+   * ServerCount#settled} finds it (asked again until it agrees, or, in a fleet, taken at the
+   * fleet's settled instant), bounded by {@code deadlineNanos}.
    */
   Future<Counts> finalCounts(long held, long deadlineNanos) {
-    return countOs().compose(n -> serversAgreeing(held, deadlineNanos).map(c -> new Counts(held, n, c)));
+    return countOs().compose(n -> onContext(servers.settled(vertx, held, deadlineNanos)
+        .otherwise(e -> ServerCount.Final.unknown("the servers' count failed: " + e.getMessage())))
+        .map(f -> new Counts(held, n, f.count(), f)));
   }
 
-  private Future<Long> serversAgreeing(long held, long deadlineNanos) {
-    return onContext(servers.held().otherwise(-1L)).compose(n -> {
-      if (n == held || n < 0 || System.nanoTime() - deadlineNanos >= 0) {
-        return Future.succeededFuture(n);
-      }
-      Promise<Long> next = Promise.promise();
-      vertx.setTimer(POLL_MS, t -> serversAgreeing(held, deadlineNanos).onComplete(next));
-      return next.future();
-    });
+  /** Completes once this simulator may close without spoiling another's final count (see {@link ServerCount#release}). */
+  Future<Void> release(long deadlineNanos) {
+    return onContext(servers.release(vertx, deadlineNanos).otherwiseEmpty());
   }
 
   private Future<Long> countOs() {

@@ -8,14 +8,15 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
  * The end of a run, after the hold: <b>settle</b> (no more churn or messages, reopen whatever
  * waits, let outstanding echoes arrive) until quiet or {@code settleTimeout}; take the three counts
- * at that quiet instant; <b>close</b> everything (1000, waiting for the servers' answers up to
- * {@code closeTimeout}). Runs on the node's context.
+ * at that quiet instant (in a fleet, at the fleet's settled instant, up to {@code settleTimeout}
+ * more: {@link dev.holdfast.simulator.target.ClusterServerCount}); wait until the rest of the fleet
+ * has counted too (same deadline); <b>close</b> everything (1000, waiting for the servers' answers up
+ * to {@code closeTimeout}). Runs on the node's context.
  */
 final class RunEnding {
 
@@ -44,8 +45,20 @@ final class RunEnding {
     this.held = held;
   }
 
-  /** Settles, counts and closes; {@code counted} hears whether it settled and the counts, before the closing starts. */
-  Future<Result> run(BiConsumer<Boolean, RunCounts.Counts> counted) {
+  /** What the node publishes as the end goes on. */
+  interface Steps {
+    /** Quiet (or timed out settling): the simulator's count no longer moves; the final counts start. */
+    void settled(boolean quiet);
+
+    /** The counts are taken: whether it settled, and the counts. */
+    void counted(boolean quiet, RunCounts.Counts counts);
+
+    /** The fleet let this simulator close (or the deadline passed): closing starts. */
+    void closing();
+  }
+
+  /** Settles, counts and closes, telling {@code steps} as it goes. */
+  Future<Result> run(Steps steps) {
     verticles.forEach(SimulatorVerticle::settle);
     long settleStart = System.nanoTime();
     Promise<Boolean> quiet = Promise.promise();
@@ -53,10 +66,16 @@ final class RunEnding {
     long[] settleEnd = new long[1];
     return quiet.future().compose(settled -> {
       settleEnd[0] = System.nanoTime();
-      return counts.finalCounts(held.getAsLong(), System.nanoTime() + config.settleTimeout().toNanos()).compose(c -> {
-        counted.accept(settled, c);
-        return closeAll().map(v -> new Result((settleEnd[0] - settleStart) / 1e9, settled,
-            (System.nanoTime() - settleEnd[0]) / 1e9, c));
+      steps.settled(settled);
+      long deadline = System.nanoTime() + config.settleTimeout().toNanos();
+      return counts.finalCounts(held.getAsLong(), deadline).compose(c -> {
+        steps.counted(settled, c);
+        return counts.release(deadline).compose(v -> {
+          steps.closing();
+          long closeStart = System.nanoTime();
+          return closeAll().map(x -> new Result((settleEnd[0] - settleStart) / 1e9, settled,
+              (System.nanoTime() - closeStart) / 1e9, c));
+        });
       });
     });
   }

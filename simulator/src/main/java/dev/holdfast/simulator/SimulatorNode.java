@@ -16,6 +16,7 @@ import dev.holdfast.simulator.report.ProgressLine;
 import dev.holdfast.simulator.report.RunFacts;
 import dev.holdfast.simulator.report.RunReport;
 import dev.holdfast.simulator.report.TimelineSample;
+import dev.holdfast.simulator.target.ClusterServerCount;
 import dev.holdfast.simulator.target.ServerCount;
 import dev.holdfast.simulator.target.Target;
 import dev.holdfast.simulator.target.TargetDirectory;
@@ -70,6 +71,9 @@ public final class SimulatorNode {
   private volatile List<SimulatorLedger> ledgers = List.of();
   private volatile NodeState state;
   private volatile Context context;
+  /** The run's phase as the fleet sees it in this node's snapshot (see {@link ClusterServerCount}). */
+  private volatile String fleetPhase = ClusterServerCount.HOLD;
+  private volatile long holdEndsAtMillis;
 
   // ---- owned by the node's context
   private List<SimulatorVerticle> verticles = List.of();
@@ -95,6 +99,7 @@ public final class SimulatorNode {
     this.progress = progress;
     this.startup = new SimulatorStartup(config);
     this.state = NodeState.starting(startup.socketsAllowed(config));
+    this.holdEndsAtMillis = startedAtMillis + config.duration().toMillis();
   }
 
   /**
@@ -248,19 +253,37 @@ public final class SimulatorNode {
       return;
     }
     holdEndNanos = System.nanoTime();
+    holdEndsAtMillis = Math.min(holdEndsAtMillis, System.currentTimeMillis());
     sample(holdEndNanos);
     holdEnded = true;
     ramp.holdEnded(sampler.lastTotals().closedBy(CloseCause.CHURN), holdEndNanos);
     phase = "settle";
+    fleetPhase = ClusterServerCount.SETTLE;
     timers.forEach(vertx::cancelTimer);
     publish();
-    new RunEnding(vertx, context, config, verticles, counts, () -> totals().held()).run((settled, c) -> {
-      phase = "close";
-      publish();
-      progress.accept(String.format(Locale.ROOT, "%s settled%s: held %d, os %s, cluster %s; closing everything",
-          elapsed(), settled ? "" : " (timed out)", c.simulator(), unknown(c.os()), unknown(c.cluster())));
+    new RunEnding(vertx, context, config, verticles, counts, () -> totals().held()).run(new RunEnding.Steps() {
+      @Override
+      public void settled(boolean quiet) {
+        fleetPhase = ClusterServerCount.SETTLED;
+      }
+
+      @Override
+      public void counted(boolean quiet, RunCounts.Counts c) {
+        fleetPhase = ClusterServerCount.COUNTED;
+        progress.accept(String.format(Locale.ROOT, "%s settled%s: held %d, os %s, cluster %s (%s)", elapsed(),
+            quiet ? "" : " (timed out)", c.simulator(), unknown(c.os()), unknown(c.cluster()), c.servers().compared()));
+      }
+
+      @Override
+      public void closing() {
+        phase = "close";
+        fleetPhase = ClusterServerCount.CLOSE;
+        publish();
+        progress.accept(elapsed() + " closing everything");
+      }
     }).map(this::report).onComplete(ar -> {
       phase = "done";
+      fleetPhase = ClusterServerCount.DONE;
       publish();
       if (ar.succeeded()) {
         finished.tryComplete(ar.result());
@@ -268,6 +291,11 @@ public final class SimulatorNode {
         finished.tryFail(ar.cause());
       }
     });
+  }
+
+  private static RunFacts.Fleet fleet(ServerCount.Final f) {
+    return f.fleet() == null ? null : new RunFacts.Fleet(f.fleet().nodesHeld(), f.fleet().nodes(),
+        f.fleet().otherSimulatorsHeld(), f.fleet().otherSimulators());
   }
 
   private static String unknown(long n) {
@@ -286,7 +314,8 @@ public final class SimulatorNode {
             ramp.windowSeconds(), storm == null ? Double.NaN : storm.at().toNanos() / 1e9),
         new RunFacts.Observed(totals(), sampler.latencyTotal(), sampler.latencyAfterRamp(), sampler.sendLagTotal(),
             List.copyOf(timeline)),
-        new RunFacts.End(Math.max(0, shares.share()), end.counts().simulator(), end.counts().os(), end.counts().cluster()));
+        new RunFacts.End(Math.max(0, shares.share()), end.counts().simulator(), end.counts().os(), end.counts().cluster(),
+            end.counts().servers().compared(), end.counts().servers().notComparable(), fleet(end.counts().servers())));
     RunReport report = RunReport.from(facts);
     try {
       report.write(config.report());
@@ -377,6 +406,16 @@ public final class SimulatorNode {
   /** The kernel's count of established sockets to the targets, as last sampled (-1 before the first). */
   public long osEstablished() {
     return state.os();
+  }
+
+  /** The run's phase as the fleet reads it from this node's snapshot: {@link ClusterServerCount#HOLD} to {@code DONE}. */
+  public String fleetPhase() {
+    return fleetPhase;
+  }
+
+  /** When the hold ends (or ended), epoch milliseconds: the fleet waits for a member ending soon. */
+  public long holdEndsAtMillis() {
+    return holdEndsAtMillis;
   }
 
   /** The servers' count, as last read (-1 when unknown). */

@@ -67,8 +67,29 @@ public record RunFacts(SimulatorConfig config, Node node, Phases phases, Ramp ra
    * @param share this node's share of the population at the end
    * @param held the simulator's count once settled (before closing)
    * @param os the kernel's count of established sockets to the targets then (-1 = unknown)
-   * @param cluster the servers' count then (-1 = unknown)
+   * @param cluster the servers' count then (-1 = unknown or not comparable)
+   * @param clusterCompared what the servers' count compared, in words (null = not said)
+   * @param notComparable why the servers' count could not be taken at one settled instant (null = it could, or
+   *     there is no source for it): a failed check, never an agreement
+   * @param fleet the fleet-level numbers behind the servers' count, in a fleet; else null
    */
-  public record End(long share, long held, long os, long cluster) {
+  public record End(long share, long held, long os, long cluster, String clusterCompared, String notComparable,
+      Fleet fleet) {
+
+    /** The counts without a word on what the servers' count compared. */
+    public End(long share, long held, long os, long cluster) {
+      this(share, held, os, cluster, null, null, null);
+    }
+  }
+
+  /**
+   * A simulator fleet at its settled instant, as this simulator saw it.
+   *
+   * @param nodesHeld the echo nodes' total, by their own counts
+   * @param nodes echo nodes summed
+   * @param otherSimulatorsHeld the other simulators' settled counts, summed
+   * @param otherSimulators how many other simulators
+   */
+  public record Fleet(long nodesHeld, long nodes, long otherSimulatorsHeld, int otherSimulators) {
   }
 }

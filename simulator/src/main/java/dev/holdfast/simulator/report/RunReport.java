@@ -80,7 +80,8 @@ public final class RunReport {
       }
     }
     boolean osAgrees = f.end().os() < 0 || f.end().os() == f.end().held();
-    boolean clusterAgrees = f.end().cluster() < 0 || f.end().cluster() == f.end().held();
+    // unknown (no source) is no disagreement; not comparable (a fleet that never settled together) is no agreement
+    boolean clusterAgrees = f.end().notComparable() == null && (f.end().cluster() < 0 || f.end().cluster() == f.end().held());
     long echoErrors = t.echoErrors();
     JsonArray timeline = new JsonArray();
     f.observed().timeline().forEach(s -> timeline.add(s.toJson()));
@@ -150,13 +151,7 @@ public final class RunReport {
         .put("latencyMsAfterRamp", LatencySummary.of(f.observed().latencyAfterRampMicros()).toJson())
         .put("sendLagMs", LatencySummary.of(f.observed().sendLagMicros()).toJson())
         .put("errors", errors)
-        .put("counts", new JsonObject()
-            .put("simulator", f.end().held())
-            .put("os", f.end().os())
-            .put("cluster", f.end().cluster())
-            .put("driftOs", f.end().os() < 0 ? null : f.end().os() - f.end().held())
-            .put("driftCluster", f.end().cluster() < 0 ? null : f.end().cluster() - f.end().held())
-            .put("agree", osAgrees && clusterAgrees))
+        .put("counts", counts(f.end(), osAgrees && clusterAgrees))
         .put("verdict", new JsonObject()
             .put("echoErrors", echoErrors)
             .put("populationHeld", held)
@@ -167,6 +162,28 @@ public final class RunReport {
     Recovery.of(f.observed().timeline(), tolerance).ifPresent(r -> json.put("recovery", r.toJson()));
     Thresholds.applyTo(json, c.thresholds());
     return new RunReport(json);
+  }
+
+  /** The three counts at the end, and what the servers' count compared. */
+  private static JsonObject counts(RunFacts.End end, boolean agree) {
+    JsonObject counts = new JsonObject()
+        .put("simulator", end.held())
+        .put("os", end.os())
+        .put("cluster", end.cluster())
+        .put("driftOs", end.os() < 0 ? null : end.os() - end.held())
+        .put("driftCluster", end.cluster() < 0 ? null : end.cluster() - end.held())
+        .put("agree", agree);
+    if (end.clusterCompared() != null) {
+      counts.put("clusterCompared", end.clusterCompared()).put("clusterComparable", end.notComparable() == null);
+    }
+    if (end.fleet() != null) {
+      RunFacts.Fleet fl = end.fleet();
+      long simulators = fl.otherSimulatorsHeld() + end.held();
+      counts.put("fleet", new JsonObject().put("nodesHeld", fl.nodesHeld()).put("nodes", fl.nodes())
+          .put("simulatorsHeld", simulators).put("simulators", fl.otherSimulators() + 1)
+          .put("agree", fl.nodesHeld() == simulators));
+    }
+    return counts;
   }
 
   static boolean withinTolerance(long held, long target, double tolerance) {
@@ -259,12 +276,17 @@ public final class RunReport {
     });
     line(b, "  errors     %s", errs.length() == 0 ? " none" : errs.toString());
     line(b, "  counts      simulator %d, os %s, cluster %s: %s", counts.getLong("simulator"), unknown(counts.getLong("os")),
-        unknown(counts.getLong("cluster")), counts.getBoolean("agree") ? "agree" : "DRIFT");
+        unknown(counts.getLong("cluster")), counts.getBoolean("agree") ? "agree"
+            : Boolean.FALSE.equals(counts.getBoolean("clusterComparable")) ? "NOT COMPARABLE" : "DRIFT");
+    if (counts.containsKey("clusterCompared")) {
+      line(b, "  cluster     %s", counts.getString("clusterCompared"));
+    }
     b.append(Thresholds.toText(json));
     line(b, "  verdict     %s", verdict.getBoolean("ok") ? "OK"
         : (verdict.getLong("echoErrors") > 0 ? "ECHO ERRORS " + verdict.getLong("echoErrors") + "; " : "")
         + (verdict.getBoolean("populationHeld") ? "" : "population not held; ")
-        + (verdict.getBoolean("countsAgree") ? "" : "counts drift; ")
+        + (verdict.getBoolean("countsAgree") ? ""
+            : Boolean.FALSE.equals(counts.getBoolean("clusterComparable")) ? "counts not comparable; " : "counts drift; ")
         + (verdict.getBoolean("thresholdsPassed", true) ? "" : "thresholds failed"));
     return b.toString();
   }

@@ -26,6 +26,10 @@ class RunReportTest {
 
   private RunFacts facts(LedgerTotals totals, List<TimelineSample> timeline, long heldAtEnd, long os, long cluster,
       double stormAt) {
+    return facts(totals, timeline, stormAt, new RunFacts.End(2000, heldAtEnd, os, cluster));
+  }
+
+  private RunFacts facts(LedgerTotals totals, List<TimelineSample> timeline, double stormAt, RunFacts.End end) {
     Histogram latency = new Histogram(3_600_000_000L, 3);
     for (int i = 1; i <= 1000; i++) {
       latency.recordValue(i * 10L); // 10 µs .. 10 ms
@@ -33,7 +37,7 @@ class RunReportTest {
     return new RunFacts(config, new RunFacts.Node("sim-1", List.of("sim-1"), 2, "native", 0L, 20_000, null),
         new RunFacts.Phases(30.0, 0.5, true, 1.0), new RunFacts.Ramp(2.0, 1.8, 2000, 1080, 27.0, stormAt),
         new RunFacts.Observed(totals, latency, latency, new Histogram(3_600_000_000L, 2), timeline),
-        new RunFacts.End(2000, heldAtEnd, os, cluster));
+        end);
   }
 
   private static List<TimelineSample> steady(long... held) {
@@ -66,6 +70,32 @@ class RunReportTest {
     assertThat(j.getJsonArray("timeline")).hasSize(4);
     assertThat(j.getJsonObject("ramp").getLong("handshakesPerSecond")).isEqualTo(1111); // 2000 in 1.8 s
     assertThat(j.getJsonObject("ramp").getLong("peakHandshakesPerSecond")).isEqualTo(100);
+  }
+
+  @Test
+  void aFleetsCountSaysWhatItComparedAndANotComparableOneIsNoAgreement() {
+    LedgerTotals totals = LedgerTotals.of(List.of());
+    RunFacts.End fleet = new RunFacts.End(2000, 2000, 2000, 2000, "the echo nodes' total 6000 less ...", null,
+        new RunFacts.Fleet(6000, 3, 4000, 2));
+    RunReport agreed = RunReport.from(facts(totals, steady(1990), Double.NaN, fleet));
+    JsonObject counts = agreed.toJson().getJsonObject("counts");
+    assertThat(counts.getBoolean("agree")).isTrue();
+    assertThat(counts.getBoolean("clusterComparable")).isTrue();
+    assertThat(counts.getJsonObject("fleet").getLong("nodesHeld")).isEqualTo(6000);
+    assertThat(counts.getJsonObject("fleet").getLong("simulatorsHeld")).isEqualTo(6000);
+    assertThat(counts.getJsonObject("fleet").getInteger("simulators")).isEqualTo(3);
+    assertThat(agreed.toText()).contains("cluster 2000: agree").contains("cluster     the echo nodes' total 6000");
+
+    RunFacts.End apart = new RunFacts.End(2000, 2000, 2000, -1, "not comparable: sim-3 holds until later",
+        "sim-3 holds until later", null);
+    RunReport notComparable = RunReport.from(facts(totals, steady(1990), Double.NaN, apart));
+    assertThat(notComparable.toJson().getJsonObject("counts").getBoolean("agree")).isFalse();
+    assertThat(notComparable.toJson().getJsonObject("verdict").getBoolean("ok")).isFalse();
+    assertThat(notComparable.toText()).contains("cluster unknown: NOT COMPARABLE").contains("counts not comparable");
+
+    // no source at all (standalone, no status URLs) stays what it was: unknown, not a failure
+    RunReport unknown = RunReport.from(facts(totals, steady(1990), 2000, 2000, -1, Double.NaN));
+    assertThat(unknown.toJson().getJsonObject("counts").getBoolean("agree")).isTrue();
   }
 
   @Test
