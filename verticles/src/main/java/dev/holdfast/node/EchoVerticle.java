@@ -4,6 +4,7 @@ import dev.holdfast.vertx.VertxInternals;
 import dev.holdfast.websocket.HandshakeLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -30,8 +31,9 @@ import java.util.function.Supplier;
  * <p>Why not Vert.x's own HTTP server: a WebSocket held by it keeps two pre-allocated outbound
  * queues (about 8 KB) and the upgraded HTTP connection's request, response and headers, some 15 KB
  * per idle socket against under 2 KB for Netty's own WebSocket codec. So each instance runs a
- * Netty pipeline of Netty's HTTP and WebSocket handlers directly on the event loop Vert.x gave its
- * context, and Vert.x keeps what it is good at: deployment, admin HTTP, metrics and clustering.
+ * Netty pipeline directly on the event loop Vert.x gave its context: the upgrade read in place
+ * ({@link InPlaceUpgradeHandler}), then Netty's WebSocket frame codec; and Vert.x keeps what it is
+ * good at: deployment, admin HTTP, metrics and clustering.
  * With native epoll every instance binds the same port with {@code SO_REUSEPORT} and the kernel
  * spreads new connections across them; each instance counts its own in its {@link ConnectionLedger}.
  */
@@ -74,14 +76,31 @@ public final class EchoVerticle extends VerticleBase {
     AddressCap addressCap = config.maxConnectionsPerAddress() == 0 ? null
         : admission.addressCap(config.maxConnectionsPerAddress());
     echo = new EchoFrameHandler(config, ledger, held, sweep, addressCap, this::onClosed);
-    UpgradeHandler upgrade = new UpgradeHandler(config, admission, ledger, held, sweep, echo);
-    ConnectionSweep deadlines = sweep;
+    UpgradeGate gate = new UpgradeGate(config, admission, ledger, held, sweep);
     TlsFiles tls = config.tlsCertFile() == null ? null : TlsFiles.load(config.tlsCertFile(), config.tlsKeyFile());
     if (tls != null && !config.tlsReloadInterval().isZero()) {
       long every = config.tlsReloadInterval().toMillis();
       tlsReload = loop.scheduleAtFixedRate(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     }
     boolean compression = config.compression();
+    // per-message deflate is negotiated by Netty's HTTP codec path; otherwise the upgrade is read in place
+    ChannelHandler upgrade = compression ? new UpgradeHandler(config, gate, sweep, echo)
+        : new InPlaceUpgradeHandler(config, gate, sweep, echo);
+    ChannelHandler child = tls == null && !compression ? upgrade : new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        if (tls != null) {
+          ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+        }
+        if (compression) {
+          ch.pipeline().addLast(UpgradeHandler.HTTP_CODEC, new HttpServerCodec(HandshakeLimits.MAX_INITIAL_LINE_BYTES,
+              HandshakeLimits.MAX_HEADER_BYTES, HandshakeLimits.MAX_BODY_BYTES));
+          ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HandshakeLimits.MAX_BODY_BYTES));
+          ch.pipeline().addLast("deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
+        }
+        ch.pipeline().addLast("upgrade", upgrade);
+      }
+    };
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop) // acceptor and connections both on this instance's own event loop
         .channelFactory(VertxInternals.serverChannelFactory(vertx))
@@ -89,22 +108,7 @@ public final class EchoVerticle extends VerticleBase {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
             new WriteBufferWaterMark(config.writeBufferHighBytes() / 2, config.writeBufferHighBytes()))
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            deadlines.onAccepted(ch);
-            if (tls != null) {
-              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-            }
-            ch.pipeline().addLast("http", new HttpServerCodec(HandshakeLimits.MAX_INITIAL_LINE_BYTES,
-                HandshakeLimits.MAX_HEADER_BYTES, HandshakeLimits.MAX_BODY_BYTES));
-            ch.pipeline().addLast("aggregate", new HttpObjectAggregator(HandshakeLimits.MAX_BODY_BYTES));
-            if (compression) {
-              ch.pipeline().addLast("deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
-            }
-            ch.pipeline().addLast("upgrade", upgrade);
-          }
-        });
+        .childHandler(child); // without TLS or deflate, no initializer: the upgrade handler is the whole pipeline
     if (reusePort && vertx.isNativeTransportEnabled()) {
       bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
     } else if (reusePort) {

@@ -1,23 +1,16 @@
 package dev.holdfast.node;
 
 import dev.holdfast.node.ConnectionLedger.Rejection;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The strict checks of a WebSocket opening handshake (RFC 6455, 4.2.1) before anything is
  * upgraded: each bad request gets the HTTP status that says what is wrong, instead of a dropped
- * connection. Pure logic on the parsed request, tested without a network.
+ * connection. Pure logic on the parsed request, tested without a network; the same for a request
+ * read in place ({@link UpgradeRequestParser}) and one parsed by Netty's HTTP codec.
  */
 final class HandshakeCheck {
 
@@ -38,59 +31,65 @@ final class HandshakeCheck {
   }
 
   /** The refusal for this request, or null when it is a well-formed upgrade to the node's path. */
-  Refusal check(HttpRequest req) {
-    DecoderResult decoded = req.decoderResult();
-    if (!decoded.isSuccess()) {
-      if (decoded.cause() instanceof TooLongHttpHeaderException) {
-        return new Refusal(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
-      }
-      if (decoded.cause() instanceof TooLongHttpLineException) {
-        return new Refusal(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
-      }
-      return new Refusal(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+  Refusal check(UpgradeRequest req) {
+    if (req.malformed != null) {
+      return malformed(req.malformed);
     }
-    if (!req.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+    if (!req.http11) {
       return new Refusal(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "a WebSocket upgrade needs HTTP/1.1");
     }
-    String uri = req.uri();
+    String uri = req.target;
     int q = uri.indexOf('?');
-    if (!(q < 0 ? uri : uri.substring(0, q)).equals(path)) {
+    if (!(q < 0 ? uri.equals(path) : q == path.length() && uri.startsWith(path))) {
       return new Refusal(HttpResponseStatus.NOT_FOUND, Rejection.NOT_FOUND, "the WebSocket endpoint is " + path, null, null);
     }
-    if (!req.method().equals(HttpMethod.GET)) {
+    if (!req.get) {
       return new Refusal(HttpResponseStatus.METHOD_NOT_ALLOWED, Rejection.BAD_REQUEST,
           "a WebSocket upgrade is a GET", HttpHeaderNames.ALLOW.toString(), "GET");
     }
-    HttpHeaders h = req.headers();
-    if (!hasToken(h.getAll(HttpHeaderNames.UPGRADE), "websocket")) {
+    if (!req.upgradeWebSocket) {
       return new Refusal(HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade");
     }
-    if (!hasToken(h.getAll(HttpHeaderNames.CONNECTION), "upgrade")) {
+    if (!req.connectionUpgrade) {
       return new Refusal(HttpResponseStatus.BAD_REQUEST, "the Connection header must carry the token Upgrade");
     }
-    List<String> versions = h.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-    if (versions.size() != 1 || !versions.get(0).trim().equals(VERSION)) {
+    if (req.versionHeaders != 1 || !req.version13) {
       return new Refusal(HttpResponseStatus.UPGRADE_REQUIRED, Rejection.BAD_REQUEST,
           "only WebSocket version " + VERSION + " is supported",
           HttpHeaderNames.SEC_WEBSOCKET_VERSION.toString(), VERSION);
     }
-    List<String> keys = h.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-    if (keys.size() != 1 || !isKey(keys.get(0).trim())) {
+    if (req.keyHeaders != 1 || !isKey(req.key)) {
       return new Refusal(HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 bytes in base64");
+    }
+    if (req.body) {
+      return new Refusal(HttpResponseStatus.BAD_REQUEST, "a WebSocket upgrade carries no body");
     }
     return null;
   }
 
-  /** A key is the base64 encoding of exactly 16 bytes: 24 characters ending in "==". */
+  private static Refusal malformed(UpgradeRequest.Malformed why) {
+    return switch (why) {
+      case HEADERS_TOO_LARGE -> new Refusal(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
+      case LINE_TOO_LONG -> new Refusal(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+      case BAD_SYNTAX -> new Refusal(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+    };
+  }
+
+  /**
+   * A key is the base64 encoding of exactly 16 bytes: 22 characters of the base64 alphabet, then
+   * "==" (what the JDK's decoder accepts as 16 bytes, checked without decoding).
+   */
   static boolean isKey(String key) {
-    if (key.length() != 24) {
+    if (key == null || key.length() != 24 || key.charAt(22) != '=' || key.charAt(23) != '=') {
       return false;
     }
-    try {
-      return Base64.getDecoder().decode(key).length == 16;
-    } catch (IllegalArgumentException e) {
-      return false;
+    for (int i = 0; i < 22; i++) {
+      char c = key.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+        return false;
+      }
     }
+    return true;
   }
 
   /** Whether any of these comma-separated header values holds {@code token}, ignoring case. */

@@ -7,6 +7,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,6 +37,8 @@ final class RawWebSocket implements AutoCloseable {
   private final DataInputStream in;
   private final OutputStream out;
   final String statusLine;
+  /** The response's headers, names in lower case. */
+  final Map<String, String> headers = new LinkedHashMap<>();
 
   RawWebSocket(int port, String path) throws IOException {
     this(port, path, "");
@@ -40,20 +46,37 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Upgrades with these extra header lines (each ending in CRLF), such as an Origin or Authorization. */
   RawWebSocket(int port, String path, String extraHeaders) throws IOException {
+    this(port, List.of(request(port, path, extraHeaders)));
+  }
+
+  /**
+   * Sends these byte runs one write (and one TCP segment, Nagle off) after the other, such as a
+   * request cut in pieces or followed by a first frame, then reads the response head.
+   */
+  RawWebSocket(int port, List<byte[]> writes) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
+    socket.setTcpNoDelay(true);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
+    for (byte[] w : writes) {
+      out.write(w);
+      out.flush();
+    }
+    statusLine = readLine();
+    for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+      int colon = line.indexOf(':');
+      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+    }
+  }
+
+  /** An upgrade request with a fresh random key and these extra header lines. */
+  static byte[] request(int port, String path, String extraHeaders) {
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
-    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    statusLine = readLine();
-    while (!readLine().isEmpty()) {
-      // skip the response headers
-    }
+    return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
+        + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   private String readLine() throws IOException {
