@@ -104,6 +104,13 @@ final class KernelCountBench {
       methods.put("netlink, port only", () -> viaNetlink.count(SocketFilter.localPorts(port)));
       methods.put(NETLINK_OWN, () -> viaNetlink.count(mine));
       methods.put(CHOSEN, () -> viaFds.count(mine));
+      int[] ports = {port};
+      methods.put("own descriptors by number (0..FDSize) + TCP_INFO, no /proc/self/fd listing", () -> {
+        long[] n = {0};
+        fds.scanEveryNumber(ports, new int[0], false, (fd, la, lp, ra, rp) -> n[0]++);
+        return n[0];
+      });
+      methods.put("/proc/self/fd listing alone", () -> ProcFiles.descriptors(Path.of("/proc/self/fd")).orElseThrow().length);
       methods.put("/proc/self/fd readlinks alone", () -> ProcFiles.socketInodes(Path.of("/proc/self/fd")).orElseThrow().length);
 
       JsonArray rows = new JsonArray();

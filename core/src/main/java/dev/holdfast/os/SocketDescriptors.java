@@ -79,12 +79,41 @@ public final class SocketDescriptors {
     if (listed.isEmpty()) {
       return false;
     }
+    scan(listed.get(), localPorts, remotePorts, remoteEnds, visitor);
+    return true;
+  }
+
+  /**
+   * As {@link #scan(int[], int[], boolean, EstablishedSocket)}, but without listing {@code /proc/self/fd}:
+   * every descriptor number below the size of this process's descriptor table ({@code FDSize} in
+   * {@code /proc/self/status}, above every open descriptor) is asked, a closed one failing at once
+   * with EBADF. For the kernel-count benchmark's comparison; false when the table size cannot be read.
+   */
+  public boolean scanEveryNumber(int[] localPorts, int[] remotePorts, boolean remoteEnds, EstablishedSocket visitor) {
+    int size = -1;
+    for (String line : ProcFiles.lines(Path.of("/proc/self/status")).orElse(java.util.List.of())) {
+      if (line.startsWith("FDSize:")) {
+        size = Integer.parseInt(line.substring(7).trim());
+      }
+    }
+    if (size < 0) {
+      return false;
+    }
+    int[] every = new int[size];
+    for (int i = 0; i < size; i++) {
+      every[i] = i;
+    }
+    scan(every, localPorts, remotePorts, remoteEnds, visitor);
+    return true;
+  }
+
+  private void scan(int[] descriptors, int[] localPorts, int[] remotePorts, boolean remoteEnds, EstablishedSocket visitor) {
     int[] local = sorted(localPorts);
     int[] remote = sorted(remotePorts);
     byte[] localAddress = new byte[16];
     byte[] remoteAddress = new byte[16];
     try (Memory info = new Memory(8); Memory address = new Memory(28); Memory length = new Memory(4)) {
-      for (int fd : listed.get()) {
+      for (int fd : descriptors) {
         length.setInt(0, (int) info.size());
         if (LibC.getsockopt(fd, SOL_TCP, TCP_INFO, info, length) != 0 || (info.getByte(0) & 0xFF) != TCP_ESTABLISHED) {
           continue; // not a TCP socket, closed meanwhile, or not ESTABLISHED
@@ -103,7 +132,6 @@ public final class SocketDescriptors {
         visitor.visit(fd, localAddress, lp, remoteAddress, rp);
       }
     }
-    return true;
   }
 
   private static Memory reset(Memory length) {
