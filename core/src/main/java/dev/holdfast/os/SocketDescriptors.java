@@ -5,12 +5,14 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * This process's own TCP sockets, found from its open descriptors ({@code /proc/self/fd}) and each
+ * This process's own TCP sockets, found from its open descriptors (every number of its descriptor
+ * table, or {@code /proc/self/fd} where the table's size is unknown) and each
  * checked against the kernel's state of it: {@code getsockopt(TCP_INFO)} (the kernel's TCP state),
  * {@code getsockname} and {@code getpeername} (its ends), through JNA's direct mapping. The cost is a
  * few system calls per open file of this process, whatever the machine's other sockets: the path
@@ -27,6 +29,7 @@ public final class SocketDescriptors {
 
   private static final Logger LOG = Logger.getLogger(SocketDescriptors.class.getName());
   private static final Path OWN_FDS = Path.of("/proc/self/fd");
+  private static final Path OWN_STATUS = Path.of("/proc/self/status");
   private static final int SOL_TCP = 6;
   private static final int TCP_INFO = 11;
   private static final int TCP_ESTABLISHED = 1;
@@ -70,11 +73,35 @@ public final class SocketDescriptors {
   /**
    * Visits each of this process's ESTABLISHED TCP sockets (IPv4, IPv6) whose local port is one of
    * {@code localPorts} and remote port one of {@code remotePorts} (empty: any), with its descriptor
-   * number in place of an inode; false when {@code /proc/self/fd} cannot be listed. Without
-   * {@code remoteEnds} and remote ports, the remote end is not asked for (one system call less per
-   * socket) and is visited as {@code ::} port 0.
+   * number in place of an inode; false when neither the descriptor table's size nor
+   * {@code /proc/self/fd} can be read. Without {@code remoteEnds} and remote ports, the remote end is
+   * not asked for (one system call less per socket) and is visited as {@code ::} port 0.
+   *
+   * <p>It asks every descriptor number below the size of this process's descriptor table
+   * ({@code FDSize} in {@code /proc/self/status}: every open descriptor is below it), a closed one
+   * failing at once with EBADF, rather than listing {@code /proc/self/fd}: the kernel builds a
+   * directory entry per open file for a listing, which cost more than the calls themselves
+   * (bench/kernel-count.sh, 15,000 own sockets: 25 ms of CPU a count by number, 44 ms listed).
+   * Where the size cannot be read, it lists {@code /proc/self/fd}.
    */
   public boolean scan(int[] localPorts, int[] remotePorts, boolean remoteEnds, EstablishedSocket visitor) {
+    int size = tableSize();
+    if (size < 0) {
+      return scanListed(localPorts, remotePorts, remoteEnds, visitor);
+    }
+    int[] every = new int[size];
+    for (int i = 0; i < size; i++) {
+      every[i] = i;
+    }
+    scan(every, localPorts, remotePorts, remoteEnds, visitor);
+    return true;
+  }
+
+  /**
+   * As {@link #scan(int[], int[], boolean, EstablishedSocket)}, over the descriptors {@code /proc/self/fd}
+   * lists (the way before, kept for the fallback and the benchmark's comparison); false when it cannot be listed.
+   */
+  public boolean scanListed(int[] localPorts, int[] remotePorts, boolean remoteEnds, EstablishedSocket visitor) {
     Optional<int[]> listed = ProcFiles.descriptors(OWN_FDS);
     if (listed.isEmpty()) {
       return false;
@@ -83,28 +110,18 @@ public final class SocketDescriptors {
     return true;
   }
 
-  /**
-   * As {@link #scan(int[], int[], boolean, EstablishedSocket)}, but without listing {@code /proc/self/fd}:
-   * every descriptor number below the size of this process's descriptor table ({@code FDSize} in
-   * {@code /proc/self/status}, above every open descriptor) is asked, a closed one failing at once
-   * with EBADF. For the kernel-count benchmark's comparison; false when the table size cannot be read.
-   */
-  public boolean scanEveryNumber(int[] localPorts, int[] remotePorts, boolean remoteEnds, EstablishedSocket visitor) {
-    int size = -1;
-    for (String line : ProcFiles.lines(Path.of("/proc/self/status")).orElse(java.util.List.of())) {
+  /** The size of this process's descriptor table ({@code FDSize}), above every open descriptor; -1 unknown. */
+  private static int tableSize() {
+    for (String line : ProcFiles.lines(OWN_STATUS).orElse(List.of())) {
       if (line.startsWith("FDSize:")) {
-        size = Integer.parseInt(line.substring(7).trim());
+        try {
+          return Integer.parseInt(line.substring("FDSize:".length()).trim());
+        } catch (NumberFormatException e) {
+          return -1;
+        }
       }
     }
-    if (size < 0) {
-      return false;
-    }
-    int[] every = new int[size];
-    for (int i = 0; i < size; i++) {
-      every[i] = i;
-    }
-    scan(every, localPorts, remotePorts, remoteEnds, visitor);
-    return true;
+    return -1;
   }
 
   private void scan(int[] descriptors, int[] localPorts, int[] remotePorts, boolean remoteEnds, EstablishedSocket visitor) {
