@@ -43,7 +43,8 @@ final class KernelCountBench {
 
   private static final int MAX_PAIRS_PER_HOLDER = 9_000;
   private static final String OLD = "old: /proc/net/tcp*, port only";
-  private static final String CHOSEN = "own descriptors + TCP_INFO (socket-fds, chosen)";
+  private static final String CHOSEN = "own descriptors by number + TCP_INFO (socket-fds, chosen)";
+  private static final String LISTED = "own descriptors listed from /proc/self/fd + TCP_INFO (socket-fds before)";
   private static final String FALLBACK = "/proc/net/tcp* + /proc/self/fd (the fallback)";
   private static final String NETLINK_OWN = "netlink + /proc/self/fd";
   /** The chart has four colours: the old reader, the fallback, netlink for own sockets, the chosen one. */
@@ -104,6 +105,13 @@ final class KernelCountBench {
       methods.put("netlink, port only", () -> viaNetlink.count(SocketFilter.localPorts(port)));
       methods.put(NETLINK_OWN, () -> viaNetlink.count(mine));
       methods.put(CHOSEN, () -> viaFds.count(mine));
+      int[] ports = {port};
+      methods.put(LISTED, () -> {
+        long[] n = {0};
+        fds.scanListed(ports, new int[0], false, (fd, la, lp, ra, rp) -> n[0]++);
+        return n[0];
+      });
+      methods.put("/proc/self/fd listing alone", () -> ProcFiles.descriptors(Path.of("/proc/self/fd")).orElseThrow().length);
       methods.put("/proc/self/fd readlinks alone", () -> ProcFiles.socketInodes(Path.of("/proc/self/fd")).orElseThrow().length);
 
       JsonArray rows = new JsonArray();
@@ -276,10 +284,12 @@ final class KernelCountBench {
             + "sockets on the port counted (the kernel formats a text line for every TCP socket of the machine).\n")
         .append("- **netlink**: `NETLINK_SOCK_DIAG` with the ESTABLISHED state and the port filtered in the kernel; "
             + "`+ /proc/self/fd`: only sockets whose inode is one of this process's open files.\n")
-        .append("- **own descriptors + TCP_INFO**: what an own-only count does now (`socket-fds`): list "
-            + "`/proc/self/fd`, ask the kernel each descriptor's TCP state (`getsockopt(TCP_INFO)`) and local end "
-            + "(`getsockname`; `getpeername` too where a remote end is filtered); nothing per socket of other "
-            + "processes.\n")
+        .append("- **own descriptors by number + TCP_INFO**: what an own-only count does now (`socket-fds`): "
+            + "ask the kernel, for every descriptor number below the table's size (`FDSize` in /proc/self/status), "
+            + "its TCP state (`getsockopt(TCP_INFO)`) and local end (`getsockname`; `getpeername` too where a remote "
+            + "end is filtered); nothing per socket of other processes. **listed from /proc/self/fd**: the same calls "
+            + "over the descriptors a listing of `/proc/self/fd` gives (the way before).\n")
+        .append("- **/proc/self/fd listing alone**: the listing by itself (no links read, no calls).\n")
         .append("- **/proc/self/fd readlinks alone**: the ownership part of `+ /proc/self/fd` by itself.\n")
         .append("- count: what the method counted in its first read (the port-only methods see every process's "
             + "sockets on the port; here only this process has any).\n");

@@ -51,6 +51,8 @@ public final class KernelCounter implements AutoCloseable {
   private final LongAdder cpuNanos = new LongAdder();
   private volatile long last = MISSING;
   private volatile long lastNanos;
+  private volatile long lastEndedNanos;  // System.nanoTime() when the count shown by last() ended or missed
+  private volatile long lastEndedMillis = -1; // the same instant, wall clock; -1 before the first
   private CompletableFuture<Long> waiting; // guarded by this: queued, not yet started
   private ScheduledFuture<?> periodic;     // guarded by this
 
@@ -122,6 +124,7 @@ public final class KernelCounter implements AutoCloseable {
         missed.increment();
       }
       last = n;
+      stampLast();
       answer.complete(n);
     }
   }
@@ -134,6 +137,7 @@ public final class KernelCounter implements AutoCloseable {
     }
     missed.increment();
     last = MISSING;
+    stampLast();
     answer.complete(MISSING);
   }
 
@@ -158,6 +162,24 @@ public final class KernelCounter implements AutoCloseable {
   /** The latest count, or {@link #MISSING} when the latest one missed its deadline or failed (or none ended yet). */
   public long last() {
     return last;
+  }
+
+  private void stampLast() {
+    lastEndedNanos = System.nanoTime();
+    lastEndedMillis = System.currentTimeMillis();
+  }
+
+  /** When the count {@link #last()} shows ended (or missed its deadline), in epoch ms; -1 before the first. */
+  public long lastAtMillis() {
+    return lastEndedMillis;
+  }
+
+  /**
+   * How old the count {@link #last()} shows is, in ms (monotonic clock); -1 before the first. A reader
+   * that shows {@code last()} instead of counting afresh shows this beside it.
+   */
+  public long lastAgeMillis() {
+    return lastEndedMillis < 0 ? -1 : (System.nanoTime() - lastEndedNanos) / 1_000_000;
   }
 
   /** How the counts are read: {@code socket-fds}, {@code netlink} or {@code proc-net-tcp}. */

@@ -234,6 +234,23 @@ class KernelSocketsTest {
     return s;
   }
 
+  @Test
+  void askingEveryDescriptorNumberFindsWhatTheListingFinds() throws Exception {
+    ServerSocket v4 = server("127.0.0.1");
+    ServerSocket v6 = server("::1");
+    int[] ports = {v4.getLocalPort(), v6.getLocalPort()};
+    for (int i = 0; i < 40; i++) {
+      pair(i % 2 == 0 ? v4 : v6);
+    }
+    List<String> byNumber = new ArrayList<>();
+    List<String> listed = new ArrayList<>();
+    assertThat(descriptors.scan(ports, new int[0], true, (fd, la, lp, ra, rp) -> byNumber.add(fd + " " + lp + " " + rp)))
+        .isTrue();
+    assertThat(descriptors.scanListed(ports, new int[0], true, (fd, la, lp, ra, rp) -> listed.add(fd + " " + lp + " " + rp)))
+        .isTrue();
+    assertThat(byNumber).hasSize(40).containsExactlyInAnyOrderElementsOf(listed);
+  }
+
   private void connect(ServerSocket server, int n) throws IOException {
     for (int i = 0; i < n; i++) {
       pair(server);

@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,11 +38,15 @@ final class RunCounts {
   // off the event loops and the worker pool, with a deadline: a late count is -1, never a stall
   private final KernelCounter osCounter = OwnSocketCount.counter(this::countOsNow);
 
-  RunCounts(Vertx vertx, Context context, TargetDirectory directory, ServerCount servers) {
+  private final long osIntervalNanos; // 0: no kernel counts during the run, only the final one
+  private long osDueNanos = Long.MIN_VALUE; // guarded by the context; MIN: the next refresh counts
+
+  RunCounts(Vertx vertx, Context context, TargetDirectory directory, ServerCount servers, Duration osCountInterval) {
     this.vertx = vertx;
     this.context = context;
     this.directory = directory;
     this.servers = servers;
+    this.osIntervalNanos = osCountInterval.toNanos();
   }
 
   /** The kernel's count as last read (-1 before the first). */
@@ -54,13 +59,32 @@ final class RunCounts {
     return cluster;
   }
 
-  /** Reads both counts again in the background, unless the last refresh still runs; {@code then} runs after, on the context. */
+  /** How old the kernel count {@link #os()} shows is, in ms; -1 before the first. */
+  long osAgeMillis() {
+    return osCounter.lastAgeMillis();
+  }
+
+  /** The kernel's counts read so far, in time or late (the final one included). */
+  long osCounts() {
+    return osCounter.counts();
+  }
+
+  /**
+   * Reads the servers' count again in the background, and the kernel's when its interval has passed
+   * (the last one is kept between), unless the last refresh still runs; {@code then} runs after, on the context.
+   */
   void refresh(Runnable then) {
     if (refreshing) {
       return;
     }
     refreshing = true;
-    countOs().compose(n -> {
+    long now = System.nanoTime();
+    // a tenth of the interval early still counts: ticks a hair short of it must not skip a whole tick
+    boolean due = osIntervalNanos > 0 && (osDueNanos == Long.MIN_VALUE || now - osDueNanos >= 0);
+    if (due) {
+      osDueNanos = now + osIntervalNanos - osIntervalNanos / 10;
+    }
+    (due ? countOs() : Future.succeededFuture(os)).compose(n -> {
       os = n;
       return onContext(servers.held().otherwise(-1L));
     }).onComplete(ar -> {

@@ -80,7 +80,7 @@ public final class SimulatorNode {
   private final List<Long> timers = new ArrayList<>();
   private final List<TimelineSample> timeline = new ArrayList<>();
   private ShareController shares;
-  private RunCounts counts;
+  private volatile RunCounts counts;
   private RampWatch ramp;
   private RunSampler sampler;
   private HttpServer admin;
@@ -147,7 +147,7 @@ public final class SimulatorNode {
     sampler = new RunSampler(verticles, ledgers, runStartNanos);
     shares = new ShareController(config.population(), membership, startup.socketsAllowed(config), progress);
     shares.verticles(verticles);
-    counts = new RunCounts(vertx, context, directory, serverCount);
+    counts = new RunCounts(vertx, context, directory, serverCount, config.osCountInterval());
     ramp = new RampWatch(runStartNanos, config.churn().period().toNanos(), config.progressInterval().toNanos());
     pollMembership();
     MachineChecks.warnIfPortsShort(config, shares.share(), directory.targets().size(), vertx.isNativeTransportEnabled());
@@ -354,7 +354,10 @@ public final class SimulatorNode {
 
   /** The current state as {@code GET /status} shows it. */
   public JsonObject status() {
-    return state.status(config, totals(), (System.nanoTime() - runStartNanos) / 1e9);
+    JsonObject s = state.status(config, totals(), (System.nanoTime() - runStartNanos) / 1e9);
+    RunCounts c = counts; // the kernel count's age and number: read from its counter, any thread may
+    s.getJsonObject("counts").put("osAgeMs", c == null ? -1 : c.osAgeMillis()).put("osCounts", c == null ? 0 : c.osCounts());
+    return s;
   }
 
   /** Churn achieved so far, as a fraction per period; NaN before the ramp is done. */

@@ -144,9 +144,16 @@ public final class EchoNode {
       }
       return AdminServer.start(vertx, config.adminHost(), config.adminPort(), registry, () -> ready, router -> {
         AdminToken.protect(router, config.adminToken()); // before every route: it is given order -1
-        router.get("/status").handler(rc -> Future.fromCompletionStage(countOs(), vertx.getOrCreateContext())
-            .onSuccess(os -> AdminServer.json(rc, 200, status(os)))
-            .onFailure(rc::fail));
+        router.get("/status").handler(rc -> {
+          // a reader's rate is not the count's rate: the last periodic count unless ?fresh=true (or no periodic count)
+          if (!"true".equals(rc.request().getParam("fresh")) && !config.osCountInterval().isZero()) {
+            AdminServer.json(rc, 200, status(osEstablished, false));
+            return;
+          }
+          Future.fromCompletionStage(countOs(), vertx.getOrCreateContext())
+              .onSuccess(os -> AdminServer.json(rc, 200, status(os, true)))
+              .onFailure(rc::fail);
+        });
         router.post("/drain").handler(rc -> {
           beginDrain();
           AdminServer.json(rc, 202, new JsonObject().put("draining", true).put("held", held())
@@ -236,8 +243,16 @@ public final class EchoNode {
     this.drainRequested = action;
   }
 
-  /** The node's state as {@code GET /status} shows it, with this OS count. */
+  /** The node's state as {@code GET /status?fresh=true} shows it, with this OS count, just read. */
   public JsonObject status(long os) {
+    return status(os, true);
+  }
+
+  /**
+   * The node's state as {@code GET /status} shows it, with this OS count: {@code fresh} when it was
+   * read for this answer, else the last periodic one, whose time and age the answer gives.
+   */
+  private JsonObject status(long os, boolean fresh) {
     JsonObject byReason = new JsonObject();
     for (Rejection r : Rejection.values()) {
       byReason.put(r.label(), rejected(r));
@@ -260,7 +275,9 @@ public final class EchoNode {
             .put("rejectedByReason", byReason)
             .put("closedByCode", byCode))
         .put("messages", new JsonObject().put("echoed", messages()).put("bytes", bytes()))
-        .put("os", new JsonObject().put("established", os).put("method", osCounter.method()))
+        .put("os", new JsonObject().put("established", os).put("method", osCounter.method()).put("fresh", fresh)
+            .put("countedAtMs", osCounter.lastAtMillis()).put("ageMs", osCounter.lastAgeMillis())
+            .put("intervalMs", config.osCountInterval().toMillis()))
         .put("cluster", clusterStatus.get())
         .put("limits", new JsonObject()
             .put("openFiles", openFiles)
@@ -323,6 +340,12 @@ public final class EchoNode {
   /** The OS's count of established sockets on the WebSocket port, as last sampled (-1 before the first). */
   public long osEstablished() {
     return osEstablished;
+  }
+
+  /** How old the kernel count {@link #osEstablished()} shows is, in seconds; -1 before the first. */
+  double osCountAgeSeconds() {
+    long ms = osCounter.lastAgeMillis();
+    return ms < 0 ? -1 : ms / 1000.0;
   }
 
   /** The kernel count's runner: its method, durations and missed counts, for the metrics. */

@@ -24,6 +24,10 @@ final class NodeMetrics {
     Gauge.builder("holdfast.os.established.connections", node, EchoNode::osEstablished)
         .description("This node's established TCP sockets on the WebSocket port, as the kernel counts them; -1 missing")
         .register(registry);
+    Gauge.builder("holdfast.os.count.age", node, EchoNode::osCountAgeSeconds)
+        .baseUnit("seconds")
+        .description("How old the kernel count shown is (counted every osCountInterval, or on /status?fresh=true); -1 none yet")
+        .register(registry);
     for (String method : new String[] {SocketDescriptors.METHOD, NetlinkSockDiag.METHOD, ProcNetTcp.METHOD}) {
       Gauge.builder("holdfast.os.count.method", node, n -> method.equals(n.osCounter().method()) ? 1 : 0)
           .description("1 for the way the kernel's count is read now, 0 for the others (socket-fds: the "

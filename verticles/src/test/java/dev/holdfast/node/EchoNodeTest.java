@@ -67,9 +67,14 @@ class EchoNodeTest {
     return client.connect(node.port(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
   }
 
+  /** {@code /status} with a fresh kernel count: these tests compare it with the node's own. */
   private JsonObject status() throws Exception {
+    return status("/status?fresh=true");
+  }
+
+  private JsonObject status(String path) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + node.adminPort() + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+        URI.create("http://127.0.0.1:" + node.adminPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return new JsonObject(r.body());
   }
@@ -272,6 +277,35 @@ class EchoNodeTest {
     assertThat(after.getJsonObject("os").getLong("established")).isZero();
     assertThat(after.getJsonObject("connections").getLong("closed")).isEqualTo(n);
     assertThat(after.getJsonObject("connections").getJsonObject("closedByCode").getLong("1000")).isEqualTo(n);
+  }
+
+  @Test
+  void statusShowsTheLastPeriodicCountAndItsAgeUnlessAskedForAFreshOne(Vertx vertx) throws Exception {
+    start(new NodeConfig().osCountInterval(Duration.ofHours(1))); // one count at the start, then none by itself
+    Eventually.poll(DEADLINE, node::osEstablished, n -> n >= 0); // the start's count is shown
+    long before = node.osCounter().counts();
+    WebSocket ws = connect(client(vertx));
+    assertThat(ws.isClosed()).isFalse();
+
+    for (int i = 0; i < 5; i++) {
+      JsonObject os = status("/status").getJsonObject("os");
+      assertThat(os.getBoolean("fresh")).isFalse();
+      assertThat(os.getLong("established")).as("the count from before the connection").isZero();
+      assertThat(os.getLong("ageMs")).isNotNegative();
+      assertThat(os.getLong("countedAtMs")).isPositive();
+      assertThat(os.getLong("intervalMs")).isEqualTo(Duration.ofHours(1).toMillis());
+    }
+    assertThat(node.osCounter().counts()).as("kernel counts after five plain /status reads").isEqualTo(before);
+
+    JsonObject fresh = status("/status?fresh=true").getJsonObject("os");
+    assertThat(fresh.getBoolean("fresh")).isTrue();
+    assertThat(fresh.getLong("established")).isEqualTo(1);
+    assertThat(node.osCounter().counts()).isEqualTo(before + 1);
+    // the fresh count is the one shown from now on
+    JsonObject after = status("/status").getJsonObject("os");
+    assertThat(after.getLong("established")).isEqualTo(1);
+    assertThat(after.getLong("countedAtMs")).isEqualTo(fresh.getLong("countedAtMs"));
+    assertThat(get("/metrics")).contains("holdfast_os_count_age_seconds{");
   }
 
   @Test

@@ -45,7 +45,7 @@ final class NodeUnderTest implements AutoCloseable {
   JsonObject status() {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + node.adminPort() + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+          URI.create("http://127.0.0.1:" + node.adminPort() + "/status?fresh=true")).build(), HttpResponse.BodyHandlers.ofString());
       return new JsonObject(r.body());
     } catch (Exception e) {
       throw new AssertionError("the node's admin port did not answer", e);

@@ -30,7 +30,7 @@ class ConfigRoundTripTest {
        "messages": {"interval": "2s", "payloadBytes": 128, "lateAfter": "700ms", "lostAfter": "9s"},
        "sourceAddresses": ["127.0.0.2", "127.0.0.3"], "connectTimeout": "7s", "settleTimeout": "12s",
        "closeTimeout": "3s", "backoff": {"initial": "300ms", "max": "9s"}, "progressInterval": "2s",
-       "adminHost": "127.0.0.9", "adminPort": 9999, "openFileReserve": 750,
+       "osCountInterval": "7s", "adminHost": "127.0.0.9", "adminPort": 9999, "openFileReserve": 750,
        "nodeStatusUrls": ["http://127.0.0.1:9090/status"], "seed": 42,
        "report": {"json": "r.json", "text": "r.txt", "html": "r.html"},
        "cluster": {"enabled": true, "config": "members", "name": "other", "publishInterval": "2s", "ttlIntervals": 5,

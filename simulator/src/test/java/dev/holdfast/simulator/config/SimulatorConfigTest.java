@@ -60,6 +60,7 @@ class SimulatorConfigTest {
   void badValuesNameThePathTheValueAndWhatIsAllowed() {
     assertError("{\"population\": -1}", "$.population", "-1 is not allowed");
     assertError("{\"population\": \"many\"}", "$.population", "a whole number");
+    assertError("{\"osCountInterval\": \"50ms\"}", "$.osCountInterval", "at least \"100ms\"");
     assertError("{\"churn\": {\"fraction\": 1.5}}", "$.churn.fraction", "a number from 0.0 to 1.0");
     assertError("{\"churn\": {\"period\": \"ten seconds\"}}", "$.churn.period", "a duration string");
     assertError("{\"churn\": {\"reconnectDelay\": [\"1s\", \"100ms\"]}}", "$.churn.reconnectDelay", "low <= high");
