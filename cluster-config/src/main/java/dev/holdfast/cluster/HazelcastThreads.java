@@ -39,9 +39,8 @@ public final class HazelcastThreads {
     d.put("hazelcast.io.thread.count", "1");
     // membership and map events, a few a second at most (default 5)
     d.put("hazelcast.event.thread.count", "1");
-    // no periodic health log line nor its thread; no slow-operation sampler thread
+    // no periodic health check nor its thread (its log line is off by default anyway)
     d.put("hazelcast.health.monitoring.level", "OFF");
-    d.put("hazelcast.slow.operation.detector.enabled", "false");
     d.put("hazelcast.phone.home.enabled", "false");
     return Map.copyOf(d);
   }

@@ -40,8 +40,9 @@ class HazelcastThreadsTest {
     System.setProperty(name, "3");
     try {
       Config c = ClusterConfigs.load("loopback", null, "$.cluster.config");
-      // unset in the config, so Hazelcast reads the system property itself
-      assertThat(c.getProperty(name)).isNull();
+      // not set in the config's own properties, so Hazelcast reads the system property itself
+      assertThat(c.getProperties().getProperty(name)).isNull();
+      assertThat(c.getProperty(name)).isEqualTo("3");
       assertThat(c.getProperty("hazelcast.operation.thread.count")).isEqualTo("1");
     } finally {
       if (before == null) {
