@@ -61,7 +61,7 @@ kind() {
   case "$1" in
     C1\ Compiler* | C2\ Compiler* | *CompilerThre*) echo jit ;;
     GC\ Thread* | G1* | VM\ Thread | VM\ Periodic*) echo gc+vm ;;
-    vert.x-eventloo* | nioEventLoopGr* | epollEventLoop* | vert.x-acceptor*) echo event-loops ;;
+    vert.x-eventloo* | multiThreadIoEv* | nioEventLoopGr* | epollEventLoop* | vert.x-acceptor*) echo event-loops ;;
     hz.*) echo hazelcast ;;
     *) echo other ;;
   esac
@@ -157,7 +157,7 @@ measure() {
 {
   echo "cold start, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
   echo "command: bench/cold-start.sh --connections $connections --runs $runs$([ "$busy" = 1 ] && echo ' --busy') --servers '$servers'"
-  echo "jar: ${HOLDFAST_JAR:-$root/app/target/holdfast.jar}"
+  echo "node jar: ${HOLDFAST_JAR:-$root/app/target/holdfast.jar} unless a row sets HOLDFAST_JAR"
   echo
   echo "| server | run | start to ready (ms) | CPU to ready (ms) | threads at rest | handshakes | CPU per handshake (µs), first $connections | failed | µs per handshake by thread kind | handshakes/s |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
