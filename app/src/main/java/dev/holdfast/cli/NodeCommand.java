@@ -56,6 +56,14 @@ final class NodeCommand implements Callable<Integer> {
       description = "Admission cap; 0 = what the open-file limit allows, less the reserve (default 0)")
   Long maxConnections;
 
+  @Option(names = "--no-warmup", description = "Report ready without first warming the handshake and echo paths "
+      + "on loopback connections of its own (default: warm up; see the config's warmup)")
+  boolean noWarmup;
+
+  // bin/holdfast's training run for the class-data archive: start (warm-up included), then stop at once
+  @Option(names = "--exit-when-ready", hidden = true)
+  boolean exitWhenReady;
+
   @Mixin
   ClusterOptions clusterOptions;
 
@@ -132,6 +140,9 @@ final class NodeCommand implements Callable<Integer> {
         awaitStopped(stopped);
       }
     }, "holdfast-stop"));
+    if (exitWhenReady && stopping.compareAndSet(false, true)) {
+      stopSequence.run();
+    }
     stopped.await();
     return 0;
   }
@@ -153,6 +164,10 @@ final class NodeCommand implements Callable<Integer> {
     Cli.putIfGiven(json, "adminPort", adminPort);
     Cli.putIfGiven(json, "instances", instances);
     Cli.putIfGiven(json, "maxConnections", maxConnections);
+    if (noWarmup) {
+      JsonObject warmup = json.getValue("warmup") instanceof JsonObject w ? w : new JsonObject();
+      json.put("warmup", warmup.put("enabled", false));
+    }
     clusterOptions.applyTo(json);
     return json;
   }

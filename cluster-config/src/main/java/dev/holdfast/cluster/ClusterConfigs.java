@@ -19,6 +19,8 @@ import java.util.List;
  *   <li>{@code multicast}: a LAN that allows multicast;
  *   <li>{@code kubernetes}: discovery through the Kubernetes API or DNS.
  * </ul>
+ *
+ * <p>Every one gets {@link HazelcastThreads}' pool sizes where it sets none of its own.
  */
 public final class ClusterConfigs {
 
@@ -57,6 +59,6 @@ public final class ClusterConfigs {
     if (clusterName != null) {
       config.setClusterName(clusterName);
     }
-    return config;
+    return HazelcastThreads.applyDefaults(config);
   }
 }

@@ -21,10 +21,15 @@ public final class RoleBootstrap {
   private RoleBootstrap() {
   }
 
-  /** Vert.x options for a role: its event loops, native transport preferred, metrics on. */
+  /**
+   * Vert.x options for a role: its event loops, small worker and internal blocking pools (the work
+   * is on the event loops; see {@link RoleOptions}), native transport preferred, metrics on.
+   */
   public static VertxOptions vertxOptions(RoleOptions options) {
     return new VertxOptions()
         .setEventLoopPoolSize(options.eventLoops())
+        .setWorkerPoolSize(options.workerPoolSize())
+        .setInternalBlockingPoolSize(options.internalBlockingPoolSize())
         .setPreferNativeTransport(true)
         .setMetricsOptions(Metrics.vertxMetricsOptions());
   }

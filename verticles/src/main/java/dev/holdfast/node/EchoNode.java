@@ -129,8 +129,9 @@ public final class EchoNode {
 
   private Future<Void> start(Consumer<Router> extraRoutes) {
     boolean reusePort = config.instances() > 1;
-    // The first instance binds the configured port (perhaps 0: then the OS picks); the rest join it.
-    return deploy(config.port(), 1, reusePort).compose(v -> {
+    // Warm up on a port of its own first; then the first instance binds the configured port
+    // (perhaps 0: then the OS picks), and the rest join it.
+    return LoopbackWarmup.run(vertx, config).compose(w -> deploy(config.port(), 1, reusePort)).compose(v -> {
       port = verticles.get(0).boundPort();
       wsUrl = (config.tlsCertFile() != null ? "wss://" : "ws://") + config.urlHost() + ":" + port + config.path();
       return config.instances() > 1 ? deploy(port, config.instances() - 1, true) : Future.succeededFuture();

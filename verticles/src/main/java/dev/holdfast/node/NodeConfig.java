@@ -83,6 +83,7 @@ public final class NodeConfig {
   private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private Duration osCountInterval = DEFAULT_OS_COUNT_INTERVAL;
   private DrainSettings drain = new DrainSettings();
+  private WarmupSettings warmup = new WarmupSettings();
   private ClusterSettings cluster = new ClusterSettings();
   private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
   private Duration pingAfter = DEFAULT_PING_AFTER;
@@ -171,6 +172,7 @@ public final class NodeConfig {
     }
     c.tlsReloadInterval = offOrAtLeast100ms(r, "tlsReloadInterval", c.tlsReloadInterval, Duration.ofDays(1));
     c.drain = DrainSettings.read(r.object("drain"));
+    c.warmup = WarmupSettings.read(r.object("warmup"));
     c.cluster = ClusterSettings.read(r.object("cluster"));
     r.finish();
     return c;
@@ -325,6 +327,11 @@ public final class NodeConfig {
   /** How the node drains on SIGTERM or {@code POST /drain}. */
   public DrainSettings drain() {
     return drain;
+  }
+
+  /** How the node warms up its handshake and echo paths before it reports ready. */
+  public WarmupSettings warmup() {
+    return warmup;
   }
 
   public ClusterSettings cluster() {

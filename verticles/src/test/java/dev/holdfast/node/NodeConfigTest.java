@@ -43,6 +43,8 @@ class NodeConfigTest {
         .put("adminToken", "admin")
         .put("tlsCertFile", "node.crt").put("tlsKeyFile", "node.key").put("tlsReloadInterval", "10s")
         .put("drain", new JsonObject().put("window", "3s").put("maxPerSecond", 400))
+        .put("warmup", new JsonObject().put("enabled", false).put("connections", 50).put("messages", 1)
+            .put("timeout", "5s"))
         .put("cluster", new JsonObject().put("enabled", false).put("config", "multicast").put("name", "c1")
             .put("publishInterval", "500ms").put("ttlIntervals", 7)
             .put("members", new io.vertx.core.json.JsonArray().add("198.18.0.11").add("198.18.0.12"))
@@ -71,6 +73,10 @@ class NodeConfigTest {
     assertThat(c.osCountInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.drain().window()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.drain().maxPerSecond()).isEqualTo(400);
+    assertThat(c.warmup().enabled()).isFalse();
+    assertThat(c.warmup().connections()).isEqualTo(50);
+    assertThat(c.warmup().messages()).isEqualTo(1);
+    assertThat(c.warmup().timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.cluster().enabled()).isFalse();
     assertThat(c.cluster().config()).isEqualTo("multicast");
     assertThat(c.cluster().name()).isEqualTo("c1");
@@ -125,6 +131,20 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("tokenSecret", "k".repeat(32))
         .put("tokenSecretFile", key.toString())))
         .hasMessageStartingWith("$.tokenSecretFile: is not allowed beside tokenSecret");
+  }
+
+  @Test
+  void theWarmupIsOnByDefaultAndItsErrorsNameTheirPath() {
+    WarmupSettings w = NodeConfig.fromJson(new JsonObject()).warmup();
+    assertThat(w.enabled()).isTrue();
+    assertThat(w.connections()).isEqualTo(WarmupSettings.DEFAULT_CONNECTIONS);
+    assertThat(w.messages()).isEqualTo(WarmupSettings.DEFAULT_MESSAGES);
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("warmup", new JsonObject().put("conections", 5))))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("$.warmup.conections: unknown field");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("warmup", new JsonObject().put("connections", 0))))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("$.warmup.connections: 0 is not allowed");
+    assertThatThrownBy(() -> NodeConfig.fromJson(new JsonObject().put("warmup", true)))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("$.warmup:");
   }
 
   @Test
