@@ -53,8 +53,18 @@ import javax.net.ssl.SSLException;
  * node's ledgers, metrics, {@code /status}, cluster snapshot and kernel count never see these
  * connections: they are on another port and counted only here, in the one log line the warm-up
  * writes. The node's own port is bound only after it.
+ *
+ * <p>On Linux, where all of 127.0.0.0/8 is loopback, the warm-up's client sockets are bound to
+ * {@link #CLIENT_SOURCE} when the node listens on 127.0.0.1: their ephemeral ports are then never
+ * taken from 127.0.0.1, so a port another process (or this node, next) is about to bind there
+ * cannot be occupied by a warm-up socket. Several nodes starting at once on one machine each make
+ * thousands of these connections; from 127.0.0.1 one of them took a port a demo had handed to
+ * the next node ("Address already in use").
  */
 final class LoopbackWarmup {
+
+  /** The source address of the warm-up's client sockets when the node listens on 127.0.0.1 (Linux). */
+  static final String CLIENT_SOURCE = "127.0.0.254";
 
   private static final Logger LOG = Logger.getLogger(LoopbackWarmup.class.getName());
   /** Handshakes in flight per event loop: enough to keep the loops busy, few enough to keep each short. */
@@ -177,6 +187,10 @@ final class LoopbackWarmup {
                 new WebSocketClientProtocolHandler(protocol), new WarmupConnection());
           }
         });
+    String source = sourceFor(host);
+    if (source != null) {
+      client.localAddress(source, 0);
+    }
     int inFlight = Math.min(settings.connections(), loops.size() * IN_FLIGHT_PER_LOOP);
     if (config.maxConnectionsPerAddress() > 0) {
       inFlight = Math.min(inFlight, config.maxConnectionsPerAddress()); // every warm-up socket is from one address
@@ -274,6 +288,12 @@ final class LoopbackWarmup {
     } catch (SSLException e) {
       throw new IllegalStateException("no TLS client context for the warm-up", e);
     }
+  }
+
+  /** The source address for connections to {@code host}: {@link #CLIENT_SOURCE} for 127.0.0.1 on Linux, else null (the OS's choice). */
+  static String sourceFor(String host) {
+    boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+    return linux && host.equals("127.0.0.1") ? CLIENT_SOURCE : null;
   }
 
   /** Where to reach a port bound on {@code bindHost}: loopback for a wildcard bind. */
