@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param perSimulator connections a simulator holds (rounded up)
  * @param sourceAddresses per simulator, the 127.0.0.x addresses it connects from
  * @param rampPerSecond handshakes per second fleet-wide: the ramp, and at least three times the churn's reopens
- * @param nodeStatusEverySeconds how often each node's {@code /status} is read (it counts the kernel's view of the node's sockets afresh)
+ * @param nodeStatusEverySeconds how often each node's {@code /status} is read
  */
 public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
     List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds) {
@@ -38,6 +38,12 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
    * for 15,000), so 20,000 is about 6% of a core per node.
    */
   static final long STATUS_SOCKETS_PER_SECOND = 20_000;
+
+  /**
+   * Hazelcast member ports of the loopback cluster configuration every demo process joins
+   * ({@code cluster-config/hazelcast/loopback.xml}: 5701-5740): one per node and simulator process.
+   */
+  static final int LOOPBACK_MEMBER_PORTS = 40;
 
   /** The machine's figures the plan depends on. */
   public record Machine(long openFileLimit, int ephemeralPorts) {
@@ -105,6 +111,11 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
       problems.add("needs at least " + simsNeeded + " simulators (each can hold " + simRoom + ": open-file limit "
           + machine.openFileLimit() + " less a reserve of " + SIMULATOR_RESERVE + "); use --simulators " + simsNeeded);
     }
+    if (nodes + simulators > LOOPBACK_MEMBER_PORTS) {
+      problems.add(nodes + " nodes and " + simulators + " simulators are " + (nodes + simulators)
+          + " cluster members, more than the " + LOOPBACK_MEMBER_PORTS
+          + " member ports of the loopback cluster configuration (5701-5740); use fewer processes");
+    }
     if ((long) addressesEach * simulators > MAX_SOURCE_ADDRESSES) {
       int enough = (int) ceilDiv(connections, portsPerAddress);
       problems.add("needs " + enough + " source addresses for the ephemeral ports (" + portsPerAddress
@@ -123,7 +134,8 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
       addresses.add(List.copyOf(mine));
     }
     double ramp = rampPerSecond(connections, churnPerSecond);
-    // each node's /status counts the kernel's view of its own sockets afresh: a cost in its own sockets
+    // a node's /status answers with its last periodic kernel count (cheap), but its JSON still grows
+    // with nothing and costs a request: past 20,000 sockets a node the demo reads it less often
     int statusEvery = (int) Math.max(1, ceilDiv(ceilDiv(connections, nodes), STATUS_SOCKETS_PER_SECOND));
     return new DemoPlan(nodes, simulators, connections, ceilDiv(connections, nodes), perSimulator, List.copyOf(addresses),
         ramp, statusEvery);

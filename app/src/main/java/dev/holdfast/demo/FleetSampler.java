@@ -9,12 +9,13 @@ import java.util.Optional;
 /**
  * Reads every child's admin port once a second and turns what they say into {@link DemoSample}s:
  * the simulators' {@code /status} and error counts every time, the nodes' {@code /status} every
- * {@link DemoPlan#nodeStatusEverySeconds()} (it counts the node's sockets in the kernel afresh), and a probe
+ * {@link DemoPlan#nodeStatusEverySeconds()}, and a probe
  * handshake to each node while the hold lasts. Not thread-safe: the demo's loop calls it.
  */
 final class FleetSampler {
 
   private static final List<String> PHASES = List.of("starting", "hold", "settle", "close", "done");
+  private static final int HOLD = PHASES.indexOf("hold");
 
   private final StatusClient client;
   private final List<Child> nodes;
@@ -55,7 +56,12 @@ final class FleetSampler {
     return Map.copyOf(lastStatus);
   }
 
-  /** Reads the fleet now. {@code probe}: also time a handshake to each node. */
+  /**
+   * Reads the fleet now. {@code probe}: also time a handshake to each node, but only while every
+   * simulator still holds: a probe is a real connection the nodes count, and one open at the fleet's
+   * settled instant (a slow handshake on a saturated machine takes over a second) would make the nodes'
+   * total one more than the simulators' own counts.
+   */
   DemoSample take(boolean probe) {
     long now = System.nanoTime();
     if (readings++ % nodeEvery == 0) {
@@ -71,6 +77,7 @@ final class FleetSampler {
     double weighted = 0;
     boolean achievedKnown = true;
     int phase = PHASES.size() - 1;
+    int latestPhase = 0;
     Map<String, Long> byClass = new HashMap<>();
     for (Child s : simulators) {
       Optional<JsonObject> st = client.status(s);
@@ -78,6 +85,7 @@ final class FleetSampler {
         JsonObject last = lastStatus.get(s.name());
         // silent before its first answer: still starting; after one: closing its admin port at the end
         phase = Math.min(phase, last == null && s.alive() ? 0 : PHASES.size() - 1);
+        latestPhase = Math.max(latestPhase, last == null && s.alive() ? 0 : PHASES.size() - 1);
         if (last != null) { // ended or busy: keep its last counts so totals do not jump
           churnCloses += last.getJsonObject("churn").getLong("closes", 0L);
           sent += last.getJsonObject("messages").getLong("sent", 0L);
@@ -89,6 +97,7 @@ final class FleetSampler {
       JsonObject j = st.get();
       lastStatus.put(s.name(), j);
       phase = Math.min(phase, Math.max(0, PHASES.indexOf(j.getString("phase", "hold"))));
+      latestPhase = Math.max(latestPhase, Math.max(0, PHASES.indexOf(j.getString("phase", "hold"))));
       JsonObject pop = j.getJsonObject("population");
       held += pop.getLong("held", 0L);
       long os = j.getJsonObject("counts").getLong("os", -1L);
@@ -118,7 +127,7 @@ final class FleetSampler {
     lastSent = sent;
     lastSimNanos = now;
     double handshake = Double.NaN;
-    if (probe) {
+    if (probe && latestPhase <= HOLD) {
       for (Child n : nodes) {
         double ms = client.handshakeMillis(n);
         if (!Double.isNaN(ms)) {

@@ -26,6 +26,15 @@ class DemoPlanTest {
   }
 
   @Test
+  void moreProcessesThanTheLoopbackClusterHasMemberPortsAreRefused() throws DemoPlan.Refused {
+    // 24 processes fit the 40 ports of 5701-5740; 41 do not, whatever the population
+    assertThat(DemoPlan.of(12, 12, 200_000, 0.05, 667, HERE).nodes()).isEqualTo(12);
+    assertThatThrownBy(() -> DemoPlan.of(21, 20, 1_000, 0.05, 10, HERE))
+        .isInstanceOf(DemoPlan.Refused.class)
+        .hasMessageContaining("41 cluster members, more than the 40 member ports");
+  }
+
+  @Test
   void aPopulationTwoNodesCannotHoldIsRefusedWithTheCountItNeeds() {
     // 100,000 x 1.05 over 19,000 sockets a node (20,000 less a reserve of 1,000) is 5.5: six nodes
     assertThatThrownBy(() -> DemoPlan.of(2, 6, 100_000, 0.05, 2000, HERE))
