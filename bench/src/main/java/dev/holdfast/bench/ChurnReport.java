@@ -134,16 +134,31 @@ final class ChurnReport {
     return secs == 0 ? Double.NaN : cpu / secs * 100;
   }
 
+  /** The most other processes used in any measured window of the run, as a percentage of one core. */
+  private String mostOthersPercent() {
+    double most = 0;
+    for (List<ChurnRun> runs : byRound) {
+      for (ChurnRun r : runs) {
+        for (ChurnStep st : r.steps()) {
+          if (st.steadySeconds() > 0) {
+            most = Math.max(most, st.othersCpuSeconds() / st.steadySeconds() * 100);
+          }
+        }
+      }
+    }
+    return String.format(Locale.ROOT, "%.0f%%", most);
+  }
+
   String markdown(String base) {
     StringBuilder b = new StringBuilder();
     int rounds = byRound.size();
     long bound = settings.getLong("boundMicros");
     b.append("# Churn cost: sustained reconnects, CPU per handshake and per echo (").append(stamp).append(")\n\n");
     b.append(String.format(Locale.ROOT, "Measured %s–%s (machine clock) on %s, %d cores, %s, Linux %s, open-file limit "
-            + "%d per process. The machine is shared: other engineers' builds and tests ran meanwhile (the \"other "
-            + "processes\" column is what they used during the measured windows).%n%n", settings.getString("started"),
+            + "%d per process. Other processes on the machine used %s of a core at the most in a measured window (the "
+            + "\"other processes\" columns: what they used while a server was measured).%n%n", settings.getString("started"),
         settings.getString("finished"), machine.getString("cpu"), machine.getInteger("cores"), machine.getString("memory"),
-        machine.getString("kernel"), machine.getLong("openFileLimit")));
+        machine.getString("kernel"), machine.getLong("openFileLimit"), mostOthersPercent()));
     b.append(String.format(Locale.ROOT, "Load: each server holds %,d connections from a separate driver process (plain "
             + "Netty client, %d source addresses, at most %d handshakes in flight); each connection sends a %d-byte text "
             + "message every %d s (phases spread) throughout. The first %,d connections after the server's start are its "

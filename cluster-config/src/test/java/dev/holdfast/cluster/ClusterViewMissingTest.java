@@ -2,14 +2,9 @@ package dev.holdfast.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
 import dev.holdfast.testing.Eventually;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,28 +16,15 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterViewMissingTest {
 
-  private final List<ClusterJoin> joins = new ArrayList<>();
+  private final EmbeddedViews views = new EmbeddedViews(Duration.ofMillis(300));
 
   @AfterEach
   void tearDown() {
-    for (ClusterJoin j : joins) {
-      try {
-        j.vertx().close().await(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // already terminated under it
-      }
-    }
+    views.close();
   }
 
   private ClusterView view(String cluster, String nodeId, long held) throws Exception {
-    Config config = new ClusterSettings().name(cluster).heartbeatTimeout(Duration.ofSeconds(4)).hazelcastConfig();
-    config.setProperty("hazelcast.health.monitoring.level", "OFF");
-    ClusterJoin join = ClusterJoin.join(new VertxOptions(), new SimpleMeterRegistry(), config).await(60, TimeUnit.SECONDS);
-    joins.add(join);
-    ClusterView view = new ClusterView(join, Duration.ofMillis(300), 3);
-    view.start(() -> new NodeSnapshot(nodeId, null, NodeSnapshot.ROLE_NODE, "ws://x/" + nodeId, held, held, 0, 0, held, 0))
-        .await(30, TimeUnit.SECONDS);
-    return view;
+    return views.start(cluster, nodeId, held);
   }
 
   @Test
@@ -55,7 +37,7 @@ class ClusterViewMissingTest {
     assertThat(whole.getBoolean("partial")).isFalse();
     assertThat(whole.getJsonObject("totals").getLong("held")).isEqualTo(12);
 
-    joins.get(1).manager().getHazelcastInstance().getLifecycleService().terminate();
+    views.kill(1);
     Eventually.poll(Duration.ofSeconds(30), a::partial, p -> p);
     JsonObject cut = a.toJson();
     assertThat(cut.getBoolean("partial")).isTrue();
@@ -75,7 +57,7 @@ class ClusterViewMissingTest {
     ClusterView b = view(cluster, "b", 7);
     Eventually.poll(Duration.ofSeconds(60), a::heldByNodes, n -> n == 12);
     b.stop().await(10, TimeUnit.SECONDS); // removes its snapshot first, as a drained node does
-    joins.remove(1).vertx().close().await(30, TimeUnit.SECONDS);
+    views.leave(1);
     Eventually.poll(Duration.ofSeconds(30), a::members, n -> n == 1);
     Eventually.poll(Duration.ofSeconds(5), a::heldByNodes, n -> n == 5);
     // a member-left event may come before the tombstone is read; within an interval it is read

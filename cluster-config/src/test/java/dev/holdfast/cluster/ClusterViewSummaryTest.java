@@ -2,13 +2,9 @@ package dev.holdfast.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
 import dev.holdfast.testing.Eventually;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -23,28 +19,15 @@ class ClusterViewSummaryTest {
 
   private static final Duration INTERVAL = Duration.ofMillis(300);
 
-  private final List<ClusterJoin> joins = new ArrayList<>();
+  private final EmbeddedViews views = new EmbeddedViews(INTERVAL);
 
   @AfterEach
   void tearDown() {
-    for (ClusterJoin j : joins) {
-      try {
-        j.vertx().close().await(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // already terminated under it
-      }
-    }
+    views.close();
   }
 
   private ClusterView view(String cluster, String nodeId, long held) throws Exception {
-    Config config = new ClusterSettings().name(cluster).heartbeatTimeout(Duration.ofSeconds(4)).hazelcastConfig();
-    config.setProperty("hazelcast.health.monitoring.level", "OFF");
-    ClusterJoin join = ClusterJoin.join(new VertxOptions(), new SimpleMeterRegistry(), config).await(60, TimeUnit.SECONDS);
-    joins.add(join);
-    ClusterView view = new ClusterView(join, INTERVAL, 3);
-    view.start(() -> new NodeSnapshot(nodeId, null, NodeSnapshot.ROLE_NODE, "ws://x/" + nodeId, held, held, 0, 0, held, 0))
-        .await(30, TimeUnit.SECONDS);
-    return view;
+    return views.start(cluster, nodeId, held);
   }
 
   private static JsonObject fresh(ClusterView v) {
@@ -83,7 +66,7 @@ class ClusterViewSummaryTest {
     assertThat(rows.getLong("rowsAgeMs")).isLessThanOrEqualTo(INTERVAL.toMillis() * 2);
 
     // the summarizer dies (its Hazelcast cut off, as a kill looks from the others)
-    joins.get(0).manager().getHazelcastInstance().getLifecycleService().terminate();
+    views.kill(0);
     Eventually.poll(Duration.ofSeconds(30), () -> b.toJson().getJsonObject("hazelcast").getBoolean("summarizer"), s -> s);
     Eventually.poll(Duration.ofSeconds(30), () -> summedBy(c) + " " + c.heldByNodes(), s -> s.equals("the summarizer 18"));
     JsonObject seen = c.toJson();
