@@ -38,7 +38,9 @@ class ClusterViewMissingTest {
     assertThat(whole.getJsonObject("totals").getLong("held")).isEqualTo(12);
 
     views.kill(1);
-    Eventually.poll(Duration.ofSeconds(30), a::partial, p -> p);
+    // the missing flag comes from the rows, the totals from the summary: for up to one interval after
+    // the dead member's snapshot expires the two disagree (see the note on issue 13), so wait for both
+    Eventually.poll(Duration.ofSeconds(30), () -> a.partial() && a.heldByNodes() == 5, ok -> ok);
     JsonObject cut = a.toJson();
     assertThat(cut.getBoolean("partial")).isTrue();
     assertThat(cut.getJsonArray("missingMembers")).hasSize(1);
