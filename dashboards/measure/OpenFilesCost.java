@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What one scrape of holdfast_process_open_files costs with many descriptors open: opens N
  * descriptors (default 19,000, under this machine's 20,000 limit), then times the JDK's count of
- * /proc/self/fd (the call OpenFileLimit.open() makes) and the read of /proc/self/statm.
+ * /proc/self/fd (a listing: OpenFileLimit.openByListing()), the size of /proc/self/fd (one stat: the
+ * count itself on Linux 6.2+, what OpenFileLimit.open() uses there) and the read of /proc/self/statm.
  * Run: java dashboards/measure/OpenFilesCost.java [N]
  */
 public class OpenFilesCost {
@@ -35,8 +36,16 @@ public class OpenFilesCost {
       }
     }
     double statmMicros = (System.nanoTime() - t1) / 1e3 / rounds;
-    System.out.printf("open files %d: counting /proc/self/fd took %.0f us per call; reading /proc/self/statm %.1f us (%d rounds)%n",
-        count, fdMicros, statmMicros, rounds);
+    java.nio.file.Path fd = java.nio.file.Path.of("/proc/self/fd");
+    long bySize = 0;
+    long t2 = System.nanoTime();
+    for (int i = 0; i < rounds; i++) {
+      bySize = java.nio.file.Files.size(fd);
+    }
+    double sizeMicros = (System.nanoTime() - t2) / 1e3 / rounds;
+    System.out.printf("open files %d: counting /proc/self/fd took %.0f us per call; its size (%d%s) %.1f us;"
+        + " reading /proc/self/statm %.1f us (%d rounds)%n", count, fdMicros, bySize,
+        bySize > 0 ? "" : ": this kernel does not report it", sizeMicros, statmMicros, rounds);
     for (FileInputStream f : held) {
       f.close();
     }
