@@ -116,7 +116,8 @@ final class DemoCommand implements Callable<Integer> {
       long population = checked.population();
       ChurnRate rate = new ChurnRate(checked.churn().fraction(), checked.churn().period());
       if (!rampGiven) {
-        ramp.put("perSecond", DemoPlan.rampPerSecond(population, rate.perSecond(population)));
+        ramp.put("perSecond", DemoPlan.rampPerSecond(population, rate.perSecond(population),
+            DemoPlan.Machine.here().cores()));
       }
       int n = nodes != null ? nodes : DEFAULT_NODES;
       int s = simulators != null ? simulators : DEFAULT_SIMULATORS;

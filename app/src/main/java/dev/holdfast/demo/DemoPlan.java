@@ -18,7 +18,8 @@ import java.util.Locale;
  * @param perNode connections a node holds, evenly spread (rounded up)
  * @param perSimulator connections a simulator holds (rounded up)
  * @param sourceAddresses per simulator, the 127.0.0.x addresses it connects from
- * @param rampPerSecond handshakes per second fleet-wide: the ramp, and at least three times the churn's reopens
+ * @param rampPerSecond handshakes per second fleet-wide: the ramp (bounded by the machine's cores), and at least
+ *     three times the churn's reopens
  * @param nodeStatusEverySeconds how often each node's {@code /status} is read
  */
 public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
@@ -45,10 +46,19 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
    */
   static final int LOOPBACK_MEMBER_PORTS = 40;
 
-  /** The machine's figures the plan depends on. */
-  public record Machine(long openFileLimit, int ephemeralPorts) {
+  /**
+   * Handshakes per second per core the ramp asks for at most. A handshake on loopback costs the
+   * machine about 300-350 µs of CPU, node and simulator together (bench/results/churn-*.md: 141-151 µs
+   * a cold one on the node, the client's connect and its kernel work as much again): 1,250 a second
+   * per core keeps a ramp to about 40% of the machine, so the echoes that start with it stay on time
+   * and no handshake waits past its timeout. Asking for more only queues handshakes.
+   */
+  static final int RAMP_PER_CORE = 1250;
 
-    /** This machine: its open-file limit, and the size of {@code net.ipv4.ip_local_port_range}. */
+  /** The machine's figures the plan depends on. */
+  public record Machine(long openFileLimit, int ephemeralPorts, int cores) {
+
+    /** This machine: its open-file limit, the size of {@code net.ipv4.ip_local_port_range}, its cores. */
     public static Machine here() {
       int ports = 28_232;
       try {
@@ -58,7 +68,7 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
       } catch (java.io.IOException | RuntimeException e) {
         // not Linux: the usual range
       }
-      return new Machine(OpenFileLimit.max(), ports);
+      return new Machine(OpenFileLimit.max(), ports, Runtime.getRuntime().availableProcessors());
     }
   }
 
@@ -133,7 +143,7 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
       }
       addresses.add(List.copyOf(mine));
     }
-    double ramp = rampPerSecond(connections, churnPerSecond);
+    double ramp = rampPerSecond(connections, churnPerSecond, machine.cores());
     // a node's /status answers with its last periodic kernel count (cheap), but its JSON still grows
     // with nothing and costs a request: past 20,000 sockets a node the demo reads it less often
     int statusEvery = (int) Math.max(1, ceilDiv(ceilDiv(connections, nodes), STATUS_SOCKETS_PER_SECOND));
@@ -141,9 +151,13 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
         ramp, statusEvery);
   }
 
-  /** Handshakes per second fleet-wide: the population in about 10 s (at least 1000/s), and churn's reopens three times over. */
-  public static double rampPerSecond(long connections, double churnPerSecond) {
-    return Math.max(Math.max(1000, Math.ceil(connections / 10.0)), Math.ceil(3 * churnPerSecond));
+  /**
+   * Handshakes per second fleet-wide: the population in about 10 s, but at least 1000/s and at most
+   * {@link #RAMP_PER_CORE} per core of the machine; and in any case the churn's reopens three times over.
+   */
+  public static double rampPerSecond(long connections, double churnPerSecond, int cores) {
+    double fill = Math.min(Math.ceil(connections / 10.0), (double) RAMP_PER_CORE * Math.max(1, cores));
+    return Math.max(Math.max(1000, fill), Math.ceil(3 * churnPerSecond));
   }
 
   private static int needed(long connections, long room) {

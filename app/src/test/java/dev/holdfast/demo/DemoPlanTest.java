@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class DemoPlanTest {
 
-  /** This machine's kind: 20,000 open files per process, the default 32768-60999 port range. */
-  private static final DemoPlan.Machine HERE = new DemoPlan.Machine(20_000, 28_232);
+  /** This machine's kind: 20,000 open files per process, the default 32768-60999 port range, 2 cores. */
+  private static final DemoPlan.Machine HERE = new DemoPlan.Machine(20_000, 28_232, 2);
 
   @Test
   void theDefaultDemoFitsTwoNodesAndTwoSimulators() throws Exception {
@@ -61,13 +61,13 @@ class DemoPlanTest {
     Set<String> all = new HashSet<>();
     p.sourceAddresses().forEach(all::addAll);
     assertThat(all).hasSize(9); // 16,667 a simulator fits the 22,585 usable ports of one address
-    assertThat(p.rampPerSecond()).isEqualTo(15_000);
+    assertThat(p.rampPerSecond()).isEqualTo(9000); // three times the 3,000 reopens a second, over the cap of 2 x 1,250
     assertThat(p.nodeStatusEverySeconds()).isEqualTo(1); // 16,667 own sockets a node: cheap to count each second
     // a machine whose processes hold 100,000 each: such a node is read every 5 s (20,000 own sockets a second)
-    DemoPlan big = DemoPlan.of(1, 2, 100_000, 0.05, 80, new DemoPlan.Machine(200_000, 28_232));
+    DemoPlan big = DemoPlan.of(1, 2, 100_000, 0.05, 80, new DemoPlan.Machine(200_000, 28_232, 2));
     assertThat(big.nodeStatusEverySeconds()).isEqualTo(5);
     // a narrow port range: 1,000 ports (800 usable) give each of 2 simulators 3 addresses for 2,000
-    DemoPlan narrow = DemoPlan.of(2, 2, 4000, 0.05, 80, new DemoPlan.Machine(20_000, 1000));
+    DemoPlan narrow = DemoPlan.of(2, 2, 4000, 0.05, 80, new DemoPlan.Machine(20_000, 1000, 2));
     assertThat(narrow.sourceAddresses()).containsExactly(List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
         List.of("127.0.0.5", "127.0.0.6", "127.0.0.7"));
   }
@@ -78,8 +78,18 @@ class DemoPlanTest {
   }
 
   @Test
+  void theRampFillsInTenSecondsUpToWhatTheCoresCanShake() throws Exception {
+    assertThat(DemoPlan.rampPerSecond(4000, 0, 2)).isEqualTo(1000); // the floor
+    assertThat(DemoPlan.rampPerSecond(20_000, 0, 2)).isEqualTo(2000); // 10 s
+    assertThat(DemoPlan.rampPerSecond(200_000, 0, 2)).isEqualTo(2500); // 1,250 a core
+    assertThat(DemoPlan.rampPerSecond(200_000, 0, 16)).isEqualTo(20_000); // a bigger machine: 10 s again
+    assertThat(DemoPlan.rampPerSecond(200_000, 667, 2)).isEqualTo(2500); // 20% a minute: 3 x 667 = 2,001 is less
+    assertThat(DemoPlan.rampPerSecond(200_000, 2000, 2)).isEqualTo(6000); // the churn's reopens win over the cap
+  }
+
+  @Test
   void tooFewSourceAddressesForThePortsIsRefused() {
-    assertThatThrownBy(() -> DemoPlan.of(10, 10, 150_000, 0.05, 0, new DemoPlan.Machine(20_000, 100)))
+    assertThatThrownBy(() -> DemoPlan.of(10, 10, 150_000, 0.05, 0, new DemoPlan.Machine(20_000, 100, 2)))
         .hasMessageContaining("source addresses");
   }
 
