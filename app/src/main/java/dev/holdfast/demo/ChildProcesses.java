@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,18 +67,46 @@ public final class ChildProcesses implements AutoCloseable {
     return cmd;
   }
 
-  /** A loopback port free now and not yet handed to another child of this demo. */
+  /**
+   * A loopback port free now, not yet handed to another child of this demo, and outside the
+   * kernel's ephemeral range ({@link #listeningPorts}). A port the OS picks (port 0) comes from that
+   * range, and between this check and the child's bind any outgoing connection from 127.0.0.1 (a
+   * Hazelcast member's, a status read's) may take it as its source port: in a 24-process demo one
+   * simulator failed so with "Address already in use". No connection ever takes a port from outside.
+   */
   public synchronized int freePort() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        if (portsGiven.add(s.getLocalPort())) {
-          return s.getLocalPort();
-        }
+    int[] range = listeningPorts(DemoPlan.Machine.ephemeralRange());
+    int span = range[1] - range[0] + 1;
+    int start = ThreadLocalRandom.current().nextInt(span);
+    for (int i = 0; i < span; i++) {
+      int port = range[0] + (start + i) % span;
+      if (portsGiven.contains(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        portsGiven.add(port);
+        return port;
       } catch (IOException e) {
-        throw new UncheckedIOException("no free loopback port", e);
+        // in use: the next one
       }
     }
-    throw new IllegalStateException("no free loopback port after 50 attempts");
+    throw new IllegalStateException("no free loopback port in " + range[0] + "-" + range[1]);
+  }
+
+  /**
+   * Where the demo's listening ports come from: the 10,000 ports below the ephemeral range when
+   * there is room (22768-32767 with Linux's default 32768-60999), else those above it; never the
+   * Hazelcast member ports 5701-5740 below 10,000.
+   */
+  static int[] listeningPorts(int[] ephemeral) {
+    if (ephemeral[0] - 10_000 >= 10_000) {
+      return new int[] {ephemeral[0] - 10_000, ephemeral[0] - 1};
+    }
+    if (ephemeral[1] < 65_535 - 1000) {
+      return new int[] {ephemeral[1] + 1, 65_535};
+    }
+    return new int[] {Math.max(10_000, ephemeral[0] - 10_000), ephemeral[0] - 1};
   }
 
   /** Starts {@code holdfast ARGS} as a child; its output goes to {@code NAME.log} in the run folder. */

@@ -60,15 +60,19 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
 
     /** This machine: its open-file limit, the size of {@code net.ipv4.ip_local_port_range}, its cores. */
     public static Machine here() {
-      int ports = 28_232;
+      int[] range = ephemeralRange();
+      return new Machine(OpenFileLimit.max(), range[1] - range[0] + 1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@code net.ipv4.ip_local_port_range} as {low, high}, or Linux's default 32768-60999 where it cannot be read. */
+    public static int[] ephemeralRange() {
       try {
         String[] r = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
             .trim().split("\\s+");
-        ports = Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1;
+        return new int[] {Integer.parseInt(r[0]), Integer.parseInt(r[1])};
       } catch (java.io.IOException | RuntimeException e) {
-        // not Linux: the usual range
+        return new int[] {32_768, 60_999}; // not Linux: the usual range
       }
-      return new Machine(OpenFileLimit.max(), ports, Runtime.getRuntime().availableProcessors());
     }
   }
 
