@@ -38,6 +38,14 @@ public final class DemoRun {
    * the children count at this rate and the view shows the last count.
    */
   static final Duration KERNEL_COUNT_INTERVAL = Duration.ofSeconds(5);
+  /**
+   * How long a demo process may go without a Hazelcast heartbeat before the others count it gone
+   * (the loopback config's own is 10 s, for the fault tests' quick detection). When 12 simulators
+   * start at once beside 12 nodes on 2 cores, the oldest member handled heartbeats up to 13 s after
+   * they were sent: members were suspected, the cluster split, and one simulator timed out joining.
+   * A demo detects a dead child by its process exit, not by heartbeats, so it can afford the slack.
+   */
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   private final DemoSettings settings;
   private final DemoPlan plan;
@@ -77,6 +85,9 @@ public final class DemoRun {
             .put("text", s.outDir().resolve(name + ".txt").toString())
             .put("html", s.outDir().resolve(name + ".html").toString()));
     JsonObject cluster = j.getValue("cluster") instanceof JsonObject o ? o.copy() : new JsonObject();
+    if (!cluster.containsKey("heartbeatTimeout")) {
+      cluster.put("heartbeatTimeout", Durations.format(HEARTBEAT_TIMEOUT));
+    }
     j.put("cluster", cluster.put("enabled", true).put("name", clusterName));
     return j;
   }
@@ -168,7 +179,7 @@ public final class DemoRun {
       int admin = children.freePort();
       Path config = settings.outDir().resolve(name + "-config.json");
       Files.writeString(config, new JsonObject().put("osCountInterval", Durations.format(KERNEL_COUNT_INTERVAL))
-          .encodePrettily());
+          .put("cluster", new JsonObject().put("heartbeatTimeout", Durations.format(HEARTBEAT_TIMEOUT))).encodePrettily());
       nodes.add(children.start(Child.Role.NODE, name, admin, ws, List.of("node", "--config", config.toString(),
           "--node-id", name, "--port", Integer.toString(ws), "--admin-port", Integer.toString(admin),
           "--cluster-name", clusterName)));
