@@ -1,5 +1,6 @@
 package dev.holdfast.cli;
 
+import com.hazelcast.config.Config;
 import dev.holdfast.cluster.ClusterJoin;
 import dev.holdfast.cluster.ClusterSettings;
 import dev.holdfast.cluster.ClusterView;
@@ -33,11 +34,25 @@ final class Cli {
    * {@code cluster} says standalone. A bad cluster config is a {@link ConfigException}.
    */
   static Started start(RoleOptions options, ClusterSettings cluster) throws Exception {
+    return start(options, cluster, false);
+  }
+
+  /**
+   * @param liteMember join as a Hazelcast lite member: one that owns no partitions, so its join and
+   *     its death move no data and its process carries no one else's entries. Only where the cluster
+   *     is sure to have data members (a simulator that finds its targets in the cluster needs echo
+   *     nodes there); a cluster of lite members alone cannot hold the snapshots.
+   */
+  static Started start(RoleOptions options, ClusterSettings cluster, boolean liteMember) throws Exception {
     quietHazelcast();
     if (!cluster.enabled()) {
       return new Started(RoleBootstrap.start(options).await(30, TimeUnit.SECONDS), null);
     }
-    HazelcastClusterManager manager = new HazelcastClusterManager(cluster.hazelcastConfig());
+    Config hazelcast = cluster.hazelcastConfig();
+    if (liteMember) {
+      hazelcast.setLiteMember(true); // never the other way: a lite member in the user's XML stays one
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     RoleRuntime runtime = RoleBootstrap.start(options, manager).await(120, TimeUnit.SECONDS);
     ClusterJoin join = new ClusterJoin(runtime.vertx(), manager);
     return new Started(runtime, new ClusterView(join, cluster.publishInterval(), cluster.ttlIntervals()));

@@ -122,7 +122,8 @@ final class SimulateCommand implements Callable<Integer> {
     RoleRuntime runtime = null;
     ClusterView view;
     try {
-      Cli.Started started = Cli.start(role, cs);
+      // targets found in the cluster: the echo nodes are its data members, this simulator needs to own nothing
+      Cli.Started started = Cli.start(role, cs, cfg.clusterTargets());
       runtime = started.runtime();
       view = started.view();
       if (view != null) {

@@ -25,8 +25,13 @@ import java.util.Locale;
 public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
     List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds) {
 
-  /** Open files a node keeps back from its sockets (the node's default {@code openFileReserve}). */
-  public static final long NODE_RESERVE = 1000;
+  /**
+   * Open files a demo node keeps back from its sockets (its {@code openFileReserve}; a node's default
+   * is 1,000). In a 24-process demo a node had 26-30 descriptors that are not sockets and about 50
+   * cluster and admin sockets; 500 leaves room for several times that, and lets 11 nodes, not 12,
+   * hold 200,000 with the tolerance's headroom (each JVM here costs its JIT, collector and member).
+   */
+  public static final long NODE_RESERVE = 500;
   /** Open files a simulator keeps back (the simulator's default {@code openFileReserve}). */
   public static final long SIMULATOR_RESERVE = 500;
   /** Of each source address's ephemeral ports, the part used: churn keeps closed sockets in TIME_WAIT a while. */

@@ -29,6 +29,9 @@ class DemoPlanTest {
   void moreProcessesThanTheLoopbackClusterHasMemberPortsAreRefused() throws DemoPlan.Refused {
     // 24 processes fit the 40 ports of 5701-5740; 41 do not, whatever the population
     assertThat(DemoPlan.of(12, 12, 200_000, 0.05, 667, HERE).nodes()).isEqualTo(12);
+    // 200,000 x 1.05 is 210,000: 11 nodes of 19,500 and 11 simulators of 19,500 hold it, 10 do not
+    assertThat(DemoPlan.of(11, 11, 200_000, 0.05, 667, HERE).perNode()).isEqualTo(18_182);
+    assertThatThrownBy(() -> DemoPlan.of(10, 11, 200_000, 0.05, 667, HERE)).hasMessageContaining("needs at least 11 nodes");
     assertThatThrownBy(() -> DemoPlan.of(21, 20, 1_000, 0.05, 10, HERE))
         .isInstanceOf(DemoPlan.Refused.class)
         .hasMessageContaining("41 cluster members, more than the 40 member ports");
@@ -36,7 +39,7 @@ class DemoPlanTest {
 
   @Test
   void aPopulationTwoNodesCannotHoldIsRefusedWithTheCountItNeeds() {
-    // 100,000 x 1.05 over 19,000 sockets a node (20,000 less a reserve of 1,000) is 5.5: six nodes
+    // 100,000 x 1.05 over 19,500 sockets a node (20,000 less a demo node's reserve of 500) is 5.4: six nodes
     assertThatThrownBy(() -> DemoPlan.of(2, 6, 100_000, 0.05, 2000, HERE))
         .isInstanceOf(DemoPlan.Refused.class)
         .hasMessageContaining("needs at least 6 nodes")
@@ -48,10 +51,10 @@ class DemoPlanTest {
 
   @Test
   void theToleranceIsHeadroomAtTheEdge() throws Exception {
-    // 19,000 exactly fills one node; 5% above it does not
-    assertThat(DemoPlan.of(1, 1, 18_000, 0.05, 0, HERE).perNode()).isEqualTo(18_000);
+    // 19,500 exactly fills one node; 5% above it does not
+    assertThat(DemoPlan.of(1, 1, 18_500, 0.05, 0, HERE).perNode()).isEqualTo(18_500);
     assertThatThrownBy(() -> DemoPlan.of(1, 1, 19_000, 0.05, 0, HERE)).hasMessageContaining("needs at least 2 nodes");
-    assertThat(DemoPlan.of(1, 1, 19_000, 0.0, 0, HERE).perNode()).isEqualTo(19_000);
+    assertThat(DemoPlan.of(1, 1, 19_500, 0.0, 0, HERE).perNode()).isEqualTo(19_500);
   }
 
   @Test
