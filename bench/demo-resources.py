@@ -4,10 +4,15 @@ thread, its resident memory and open files, and the machine's CPU use, until eve
 
     bench/demo-resources.py RUN_DIR [--every 10] [--out FILE.jsonl]
 
+    bench/demo-resources.py RUN_DIR --summarize [--from S] [--to S]
+
 RUN_DIR is the demo's --out folder; the script waits (at most 10 minutes) for its children.json.
 Each sample is one JSON line; at the end it prints, per role, the CPU each process spent and the
 share of it spent counting the kernel's sockets (the thread named holdfast-kernel-count, read from
-/proc/PID/task/*/stat: the count's cost measured from outside, whatever the process reports).
+/proc/PID/task/*/stat: the count's cost measured from outside, whatever the process reports), and
+where the CPU went by thread group (event loops, JIT compilers, collector, Hazelcast, kernel
+counts, the rest), in cores, between --from and --to seconds of the sampling (default: all of it).
+--summarize prints that again from a finished run's samples, for another window.
 """
 import argparse
 import json
@@ -39,25 +44,50 @@ def comm(path):
         return ""
 
 
+def group(thread_name):
+    """The thread group a thread's CPU is reported under (comm, cut at 15 characters)."""
+    if thread_name.startswith("vert.x-eventloo"):
+        return "eventLoops"
+    if "CompilerThre" in thread_name:
+        return "jit"
+    if thread_name.startswith(("GC Thread", "G1 ", "VM Thread")):
+        return "gc"
+    if thread_name.startswith("hz."):
+        return "hazelcast"
+    if thread_name.startswith(COUNT_THREAD):
+        return "kernelCount"
+    return "other"
+
+
+GROUPS = ("eventLoops", "jit", "gc", "hazelcast", "kernelCount", "other")
+
+
 def process(pid):
     total = stat_cpu(f"/proc/{pid}/stat")
     if total is None:
         return None
     counting = 0.0
+    groups = dict.fromkeys(GROUPS, 0.0)
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
         tasks = []
     for tid in tasks:
-        if comm(f"/proc/{pid}/task/{tid}/comm").startswith(COUNT_THREAD):
-            counting += stat_cpu(f"/proc/{pid}/task/{tid}/stat") or 0.0
+        name = comm(f"/proc/{pid}/task/{tid}/comm")
+        spent = stat_cpu(f"/proc/{pid}/task/{tid}/stat") or 0.0
+        groups[group(name)] += spent
+        if name.startswith(COUNT_THREAD):
+            counting += spent
     try:
         with open(f"/proc/{pid}/statm") as f:
             rss = int(f.read().split()[1]) * PAGE
         fds = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         return None
-    return {"cpu": total, "countCpu": counting, "rss": rss, "fds": fds, "threads": len(tasks)}
+    # threads that ended are in the process's total only: the difference is "other"
+    groups["other"] += max(0.0, total - sum(groups.values()))
+    return {"cpu": total, "countCpu": counting, "rss": rss, "fds": fds, "threads": len(tasks),
+            "groups": {k: round(v, 2) for k, v in groups.items()}}
 
 
 def read_children(path, last):
@@ -81,7 +111,16 @@ def main():
     ap.add_argument("run_dir")
     ap.add_argument("--every", type=float, default=10.0, help="seconds between samples (default 10)")
     ap.add_argument("--out", help="JSON lines file (default RUN_DIR/resources.jsonl)")
+    ap.add_argument("--from", dest="start", type=float, default=0.0, help="breakdown window start, seconds")
+    ap.add_argument("--to", dest="end", type=float, default=float("inf"), help="breakdown window end, seconds")
+    ap.add_argument("--summarize", action="store_true", help="only print the breakdown of a finished run's samples")
     a = ap.parse_args()
+    if a.summarize:
+        with open(os.path.join(a.run_dir, "children.json")) as f:
+            roles_of = {c["name"]: c["role"] for c in json.load(f)}
+        with open(a.out or os.path.join(a.run_dir, "resources.jsonl")) as f:
+            breakdown([json.loads(line) for line in f], roles_of, a.start, a.end)
+        return
     children_file = os.path.join(a.run_dir, "children.json")
     deadline = time.time() + 600
     while not os.path.exists(children_file):
@@ -138,6 +177,28 @@ def main():
               f"{r['countCpu']:6.2f} s ({share:.2%} of it)")
     with open(out + ".summary.json", "w") as f:
         json.dump(roles, f, indent=1)
+    with open(out) as f:
+        breakdown([json.loads(line) for line in f], {c["name"]: c["role"] for c in children}, a.start, a.end)
+
+
+def breakdown(samples, roles_of, start, end):
+    """Per role, cores used by each thread group between the first and last sample in [start, end]
+    that have the same processes alive; the machine's busy share over that window."""
+    window = [s for s in samples if start <= s["t"] <= end and s["procs"]]
+    if len(window) < 2:
+        print("breakdown: fewer than two samples in the window")
+        return
+    a, b = window[0], window[-1]
+    seconds = b["t"] - a["t"]
+    names = [n for n in b["procs"] if n in a["procs"] and "groups" in b["procs"][n]]
+    busy = [s["machineBusy"] for s in window[1:] if s["machineBusy"] is not None]
+    print(f"\nwhere the CPU went, {a['t']:.0f}-{b['t']:.0f} s ({seconds:.0f} s, {len(names)} processes alive "
+          f"throughout); machine busy {sum(busy) / len(busy):.0%} on average, {max(busy):.0%} at most")
+    for role in sorted({roles_of.get(n, "?") for n in names}):
+        mine = [n for n in names if roles_of.get(n) == role]
+        cores = {g: sum(b["procs"][n]["groups"][g] - a["procs"][n]["groups"][g] for n in mine) / seconds for g in GROUPS}
+        total = sum(b["procs"][n]["cpu"] - a["procs"][n]["cpu"] for n in mine) / seconds
+        print(f"  {role:10s} x{len(mine):<3d} {total:5.2f} cores: " + ", ".join(f"{g} {cores[g]:.3f}" for g in GROUPS))
 
 
 if __name__ == "__main__":

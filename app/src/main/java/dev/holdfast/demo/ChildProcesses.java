@@ -28,23 +28,31 @@ public final class ChildProcesses implements AutoCloseable {
 
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   /**
-   * JVM flags for the simulators only, right after the java binary (so {@code HOLDFAST_JAVA_OPTS}
-   * still wins): the client JIT alone. The open-file limit makes a 200,000-connection demo here 12
-   * simulator JVMs; four minutes in, their C2 compiler threads still took 0.33 of the 2 cores (the
-   * 12 nodes' 0.04), and a load generator's code is mostly system calls. The nodes, the system under
-   * test, keep the full tiered JIT.
+   * The flags that give a JVM the client compiler (C1) alone, no C2: what the demo runs its children
+   * with when there are many JVMs per core ({@link DemoPlan#clientJitOnly()}).
    */
-  static final List<String> SIMULATOR_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1");
+  public static final List<String> CLIENT_JIT_ONLY = List.of("-XX:TieredStopAtLevel=1");
 
   private final Path outDir;
   private final List<String> jvm;
+  private final List<String> jitFlags;
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private final Set<Integer> portsGiven = new HashSet<>();
 
   /** @param jvm the command up to and including {@code -jar holdfast.jar} */
   public ChildProcesses(Path outDir, List<String> jvm) {
+    this(outDir, jvm, List.of());
+  }
+
+  /**
+   * @param jvm the command up to and including {@code -jar holdfast.jar}
+   * @param jitFlags JVM flags for every child, right after the java binary, so that
+   *     {@code HOLDFAST_JAVA_OPTS} (later on the command line) still wins
+   */
+  public ChildProcesses(Path outDir, List<String> jvm, List<String> jitFlags) {
     this.outDir = outDir;
     this.jvm = List.copyOf(jvm);
+    this.jitFlags = List.copyOf(jitFlags);
   }
 
   /**
@@ -124,9 +132,7 @@ public final class ChildProcesses implements AutoCloseable {
       cmd.add(SETSID.toString());
     }
     cmd.add(jvm.get(0));
-    if (role == Child.Role.SIMULATOR) {
-      cmd.addAll(SIMULATOR_JVM_FLAGS);
-    }
+    cmd.addAll(jitFlags);
     cmd.addAll(jvm.subList(1, jvm.size()));
     cmd.addAll(args);
     Path log = outDir.resolve(name + ".log");

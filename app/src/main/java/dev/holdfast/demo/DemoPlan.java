@@ -21,9 +21,11 @@ import java.util.Locale;
  * @param rampPerSecond handshakes per second fleet-wide: the ramp (bounded by the machine's cores), and at least
  *     three times the churn's reopens
  * @param nodeStatusEverySeconds how often each node's {@code /status} is read
+ * @param clientJitOnly whether the children run the client compiler alone: more than
+ *     {@link #JVMS_PER_CORE_FULL_JIT} JVMs a core
  */
 public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
-    List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds) {
+    List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds, boolean clientJitOnly) {
 
   /**
    * Open files a demo node keeps back from its sockets (its {@code openFileReserve}; a node's default
@@ -59,6 +61,16 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
    * and no handshake waits past its timeout. Asking for more only queues handshakes.
    */
   static final int RAMP_PER_CORE = 1250;
+
+  /**
+   * Up to this many JVMs a core the children run the JVM's full tiered JIT; past it, the client
+   * compiler (C1) alone. Each JVM compiles the same code for itself, and C2's work is paid once
+   * per JVM: on 2 cores with 24 JVMs (the open-file limit's doing) the nodes' C2 threads took 0.54
+   * cores during the ramp and the simulators' still 0.32 nine minutes in. In a 5-minute run of one
+   * node and one simulator at 16,000 connections, run side by side, C1 alone used 0.88x the CPU of
+   * tiered (node 0.79x, simulator 0.93x) with echo p99 14.7 ms against 7.3 ms.
+   */
+  static final int JVMS_PER_CORE_FULL_JIT = 4;
 
   /** The machine's figures the plan depends on. */
   public record Machine(long openFileLimit, int ephemeralPorts, int cores) {
@@ -156,8 +168,9 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
     // a node's /status answers with its last periodic kernel count (cheap), but its JSON still grows
     // with nothing and costs a request: past 20,000 sockets a node the demo reads it less often
     int statusEvery = (int) Math.max(1, ceilDiv(ceilDiv(connections, nodes), STATUS_SOCKETS_PER_SECOND));
+    boolean clientJit = nodes + simulators > JVMS_PER_CORE_FULL_JIT * Math.max(1, machine.cores());
     return new DemoPlan(nodes, simulators, connections, ceilDiv(connections, nodes), perSimulator, List.copyOf(addresses),
-        ramp, statusEvery);
+        ramp, statusEvery, clientJit);
   }
 
   /**

@@ -107,13 +107,19 @@ public final class DemoRun {
   public DemoReport run() throws IOException, InterruptedException {
     Files.createDirectories(settings.outDir());
     SimulatorConfig shared = SimulatorConfig.fromJson(simulatorConfig(settings, plan, clusterName, 0, 0));
-    try (ChildProcesses children = new ChildProcesses(settings.outDir(), ChildProcesses.holdfastJvm(settings.jar()))) {
+    List<String> jit = plan.clientJitOnly() ? ChildProcesses.CLIENT_JIT_ONLY : List.of();
+    try (ChildProcesses children = new ChildProcesses(settings.outDir(), ChildProcesses.holdfastJvm(settings.jar()), jit)) {
       out.printf("holdfast demo: %,d connections, %s, %s, churn %s, messages every %s, for %s%n",
           settings.connections(), DemoReport.plural(settings.nodes(), "node"),
           DemoReport.plural(settings.simulators(), "simulator"), settings.churn(),
           Durations.format(settings.interval()), Durations.format(settings.duration()));
       out.printf("  cluster %s on loopback; per process: nodes %,d, simulators %,d connections; run folder %s%n",
           clusterName, plan.perNode(), plan.perSimulator(), settings.outDir());
+      if (plan.clientJitOnly()) {
+        out.printf("  %d JVMs on %d cores: children run the client compiler only (%s), each JVM's C2 warm-up costs more"
+            + " than its code saves here%n", plan.nodes() + plan.simulators(), Runtime.getRuntime().availableProcessors(),
+            String.join(" ", jit));
+      }
       List<Child> nodes = startNodes(children);
       List<Child> sims = nodes == null ? List.of() : startSimulators(children);
       if (prometheus && sims != null && deaths.isEmpty()) {
@@ -144,6 +150,7 @@ public final class DemoRun {
           .put("churnFraction", settings.churn().fraction()).put("churnPeriod", Durations.format(settings.churn().period()))
           .put("interval", Durations.format(settings.interval())).put("duration", Durations.format(settings.duration()))
           .put("out", settings.outDir().toString()).put("rampPerSecond", plan.rampPerSecond())
+          .put("clientJitOnly", plan.clientJitOnly())
           .put("nodeStatusEverySeconds", plan.nodeStatusEverySeconds());
       DemoReport report = DemoReport.of(new DemoReport.Inputs(demo, children.all(), timeline, reports, missing,
           sampler == null ? java.util.Map.of() : sampler.lastStatus(), deaths, stopReason.get(), shared.tolerance(),
