@@ -28,14 +28,14 @@ public final class ChildProcesses implements AutoCloseable {
 
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   /**
-   * The flags that give a JVM the client compiler (C1) alone, no C2: what the demo runs its children
-   * with when there are many JVMs per core ({@link DemoPlan#clientJitOnly()}).
+   * The flags that give a JVM the client compiler (C1) alone, no C2: what the demo runs its
+   * simulators with when there are many JVMs per core ({@link DemoPlan#clientJitOnly()}).
    */
   public static final List<String> CLIENT_JIT_ONLY = List.of("-XX:TieredStopAtLevel=1");
 
   private final Path outDir;
   private final List<String> jvm;
-  private final List<String> jitFlags;
+  private final List<String> simulatorFlags;
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private final Set<Integer> portsGiven = new HashSet<>();
 
@@ -46,13 +46,13 @@ public final class ChildProcesses implements AutoCloseable {
 
   /**
    * @param jvm the command up to and including {@code -jar holdfast.jar}
-   * @param jitFlags JVM flags for every child, right after the java binary, so that
+   * @param simulatorFlags JVM flags for the simulators, right after the java binary, so that
    *     {@code HOLDFAST_JAVA_OPTS} (later on the command line) still wins
    */
-  public ChildProcesses(Path outDir, List<String> jvm, List<String> jitFlags) {
+  public ChildProcesses(Path outDir, List<String> jvm, List<String> simulatorFlags) {
     this.outDir = outDir;
     this.jvm = List.copyOf(jvm);
-    this.jitFlags = List.copyOf(jitFlags);
+    this.simulatorFlags = List.copyOf(simulatorFlags);
   }
 
   /**
@@ -132,7 +132,9 @@ public final class ChildProcesses implements AutoCloseable {
       cmd.add(SETSID.toString());
     }
     cmd.add(jvm.get(0));
-    cmd.addAll(jitFlags);
+    if (role == Child.Role.SIMULATOR) {
+      cmd.addAll(simulatorFlags);
+    }
     cmd.addAll(jvm.subList(1, jvm.size()));
     cmd.addAll(args);
     Path log = outDir.resolve(name + ".log");

@@ -21,7 +21,7 @@ import java.util.Locale;
  * @param rampPerSecond handshakes per second fleet-wide: the ramp (bounded by the machine's cores), and at least
  *     three times the churn's reopens
  * @param nodeStatusEverySeconds how often each node's {@code /status} is read
- * @param clientJitOnly whether the children run the client compiler alone: more than
+ * @param clientJitOnly whether the simulators run the client compiler alone: more than
  *     {@link #JVMS_PER_CORE_FULL_JIT} JVMs a core
  */
 public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
@@ -63,12 +63,12 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
   static final int RAMP_PER_CORE = 1250;
 
   /**
-   * Up to this many JVMs a core the children run the JVM's full tiered JIT; past it, the client
-   * compiler (C1) alone. Each JVM compiles the same code for itself, and C2's work is paid once
-   * per JVM: on 2 cores with 24 JVMs (the open-file limit's doing) the nodes' C2 threads took 0.54
-   * cores during the ramp and the simulators' still 0.32 nine minutes in. In a 5-minute run of one
-   * node and one simulator at 16,000 connections, run side by side, C1 alone used 0.88x the CPU of
-   * tiered (node 0.79x, simulator 0.93x) with echo p99 14.7 ms against 7.3 ms.
+   * Up to this many JVMs a core the simulators run the JVM's full tiered JIT; past it, the client
+   * compiler (C1) alone. Each JVM compiles the same code for itself, and C2's work is paid once per
+   * JVM: on 2 cores with 24 JVMs (the open-file limit's doing) the simulators' C2 threads still took
+   * 0.32 cores nine minutes in. With C1 alone the 11 simulators of a 200,000 demo used 0.82-0.96
+   * cores in the hold against 1.06-1.19 for 12 with tiered. The echo nodes, the system under test,
+   * keep the tiered JIT: with C1 alone their event loops took 0.60 cores in the hold against 0.38-0.40.
    */
   static final int JVMS_PER_CORE_FULL_JIT = 4;
 

@@ -116,8 +116,8 @@ public final class DemoRun {
       out.printf("  cluster %s on loopback; per process: nodes %,d, simulators %,d connections; run folder %s%n",
           clusterName, plan.perNode(), plan.perSimulator(), settings.outDir());
       if (plan.clientJitOnly()) {
-        out.printf("  %d JVMs on %d cores: children run the client compiler only (%s), each JVM's C2 warm-up costs more"
-            + " than its code saves here%n", plan.nodes() + plan.simulators(), Runtime.getRuntime().availableProcessors(),
+        out.printf("  %d JVMs on %d cores: the simulators run the client compiler only (%s), each one's C2 warm-up"
+            + " costs more than its code saves here%n", plan.nodes() + plan.simulators(), Runtime.getRuntime().availableProcessors(),
             String.join(" ", jit));
       }
       List<Child> nodes = startNodes(children);
