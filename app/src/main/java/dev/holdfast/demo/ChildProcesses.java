@@ -29,7 +29,7 @@ public final class ChildProcesses implements AutoCloseable {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   /**
    * The flags that give a JVM the client compiler (C1) alone, no C2: what the demo runs its
-   * simulators with when there are many JVMs per core ({@link DemoPlan#clientJitOnly()}).
+   * simulators with when there are many JVMs per core ({@link DemoPlan#crowded()}).
    */
   public static final List<String> CLIENT_JIT_ONLY = List.of("-XX:TieredStopAtLevel=1");
 

@@ -21,11 +21,11 @@ import java.util.Locale;
  * @param rampPerSecond handshakes per second fleet-wide: the ramp (bounded by the machine's cores), and at least
  *     three times the churn's reopens
  * @param nodeStatusEverySeconds how often each node's {@code /status} is read
- * @param clientJitOnly whether the simulators run the client compiler alone: more than
- *     {@link #JVMS_PER_CORE_FULL_JIT} JVMs a core
+ * @param crowded more than {@link #JVMS_PER_CORE_FULL_JIT} JVMs a core: the simulators run the client
+ *     compiler alone, and every process runs one instance (one event loop for its connections)
  */
 public record DemoPlan(int nodes, int simulators, long connections, long perNode, long perSimulator,
-    List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds, boolean clientJitOnly) {
+    List<List<String>> sourceAddresses, double rampPerSecond, int nodeStatusEverySeconds, boolean crowded) {
 
   /**
    * Open files a demo node keeps back from its sockets (its {@code openFileReserve}; a node's default
@@ -71,6 +71,13 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
    * keep the tiered JIT: with C1 alone their event loops took 0.60 cores in the hold against 0.38-0.40.
    */
   static final int JVMS_PER_CORE_FULL_JIT = 4;
+
+  /**
+   * Verticle instances of each process in a crowded demo: one event loop for its connections, not
+   * one per core. With 22 processes on 2 cores, a second loop per process only adds threads that
+   * wake for fewer ready sockets each.
+   */
+  public static final int CROWDED_INSTANCES = 1;
 
   /** The machine's figures the plan depends on. */
   public record Machine(long openFileLimit, int ephemeralPorts, int cores) {

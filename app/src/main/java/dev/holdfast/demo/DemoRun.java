@@ -48,6 +48,15 @@ public final class DemoRun {
    * A demo detects a dead child by its process exit, not by heartbeats, so it can afford the slack.
    */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * Loopback handshakes a node of a crowded demo warms up with (a node's default is 2,000, each
+   * with 4 echoes): enough calls of the handshake path for the tiered JIT's C2 to compile it before
+   * the simulators start. With 2,000, the 11 nodes' C2 threads took 0.43 cores during the ramp of a
+   * 200,000 demo and 0.14 two minutes into the hold.
+   */
+  static final int CROWDED_WARMUP_CONNECTIONS = 10_000;
+  /** How long that warm-up may take: 11 nodes warm up at once on 2 cores. */
+  static final Duration CROWDED_WARMUP_TIMEOUT = Duration.ofSeconds(90);
 
   private final DemoSettings settings;
   private final DemoPlan plan;
@@ -86,6 +95,9 @@ public final class DemoRun {
         .put("report", new JsonObject().put("json", s.outDir().resolve(name + ".json").toString())
             .put("text", s.outDir().resolve(name + ".txt").toString())
             .put("html", s.outDir().resolve(name + ".html").toString()));
+    if (plan.crowded() && !j.containsKey("instances")) {
+      j.put("instances", DemoPlan.CROWDED_INSTANCES);
+    }
     JsonObject cluster = j.getValue("cluster") instanceof JsonObject o ? o.copy() : new JsonObject();
     if (!cluster.containsKey("heartbeatTimeout")) {
       cluster.put("heartbeatTimeout", Durations.format(HEARTBEAT_TIMEOUT));
@@ -107,7 +119,7 @@ public final class DemoRun {
   public DemoReport run() throws IOException, InterruptedException {
     Files.createDirectories(settings.outDir());
     SimulatorConfig shared = SimulatorConfig.fromJson(simulatorConfig(settings, plan, clusterName, 0, 0));
-    List<String> jit = plan.clientJitOnly() ? ChildProcesses.CLIENT_JIT_ONLY : List.of();
+    List<String> jit = plan.crowded() ? ChildProcesses.CLIENT_JIT_ONLY : List.of();
     try (ChildProcesses children = new ChildProcesses(settings.outDir(), ChildProcesses.holdfastJvm(settings.jar()), jit)) {
       out.printf("holdfast demo: %,d connections, %s, %s, churn %s, messages every %s, for %s%n",
           settings.connections(), DemoReport.plural(settings.nodes(), "node"),
@@ -115,10 +127,11 @@ public final class DemoRun {
           Durations.format(settings.interval()), Durations.format(settings.duration()));
       out.printf("  cluster %s on loopback; per process: nodes %,d, simulators %,d connections; run folder %s%n",
           clusterName, plan.perNode(), plan.perSimulator(), settings.outDir());
-      if (plan.clientJitOnly()) {
-        out.printf("  %d JVMs on %d cores: the simulators run the client compiler only (%s), each one's C2 warm-up"
-            + " costs more than its code saves here%n", plan.nodes() + plan.simulators(), Runtime.getRuntime().availableProcessors(),
-            String.join(" ", jit));
+      if (plan.crowded()) {
+        out.printf("  %d JVMs on %d cores: simulators run the client compiler only (%s), every process %d instance,"
+            + " nodes warm up with %,d handshakes%n", plan.nodes() + plan.simulators(),
+            Runtime.getRuntime().availableProcessors(), String.join(" ", jit), DemoPlan.CROWDED_INSTANCES,
+            CROWDED_WARMUP_CONNECTIONS);
       }
       List<Child> nodes = startNodes(children);
       List<Child> sims = nodes == null ? List.of() : startSimulators(children);
@@ -150,7 +163,7 @@ public final class DemoRun {
           .put("churnFraction", settings.churn().fraction()).put("churnPeriod", Durations.format(settings.churn().period()))
           .put("interval", Durations.format(settings.interval())).put("duration", Durations.format(settings.duration()))
           .put("out", settings.outDir().toString()).put("rampPerSecond", plan.rampPerSecond())
-          .put("clientJitOnly", plan.clientJitOnly())
+          .put("crowded", plan.crowded())
           .put("nodeStatusEverySeconds", plan.nodeStatusEverySeconds());
       DemoReport report = DemoReport.of(new DemoReport.Inputs(demo, children.all(), timeline, reports, missing,
           sampler == null ? java.util.Map.of() : sampler.lastStatus(), deaths, stopReason.get(), shared.tolerance(),
@@ -187,9 +200,14 @@ public final class DemoRun {
       int ws = children.freePort();
       int admin = children.freePort();
       Path config = settings.outDir().resolve(name + "-config.json");
-      Files.writeString(config, new JsonObject().put("osCountInterval", Durations.format(KERNEL_COUNT_INTERVAL))
+      JsonObject nodeConfig = new JsonObject().put("osCountInterval", Durations.format(KERNEL_COUNT_INTERVAL))
           .put("openFileReserve", DemoPlan.NODE_RESERVE)
-          .put("cluster", new JsonObject().put("heartbeatTimeout", Durations.format(HEARTBEAT_TIMEOUT))).encodePrettily());
+          .put("cluster", new JsonObject().put("heartbeatTimeout", Durations.format(HEARTBEAT_TIMEOUT)));
+      if (plan.crowded()) {
+        nodeConfig.put("instances", DemoPlan.CROWDED_INSTANCES).put("warmup", new JsonObject()
+            .put("connections", CROWDED_WARMUP_CONNECTIONS).put("timeout", Durations.format(CROWDED_WARMUP_TIMEOUT)));
+      }
+      Files.writeString(config, nodeConfig.encodePrettily());
       nodes.add(children.start(Child.Role.NODE, name, admin, ws, List.of("node", "--config", config.toString(),
           "--node-id", name, "--port", Integer.toString(ws), "--admin-port", Integer.toString(admin),
           "--cluster-name", clusterName)));

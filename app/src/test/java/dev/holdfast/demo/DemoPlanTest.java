@@ -82,11 +82,11 @@ class DemoPlanTest {
 
   @Test
   void manyJvmsACoreRunTheClientCompilerOnly() throws Exception {
-    assertThat(DemoPlan.of(2, 2, 4000, 0.05, 80, HERE).clientJitOnly()).isFalse(); // 2 a core
-    assertThat(DemoPlan.of(4, 4, 4000, 0.05, 80, HERE).clientJitOnly()).isFalse(); // 4 a core
-    assertThat(DemoPlan.of(5, 4, 4000, 0.05, 80, HERE).clientJitOnly()).isTrue(); // 4.5 a core
-    assertThat(DemoPlan.of(11, 11, 200_000, 0.05, 667, HERE).clientJitOnly()).isTrue();
-    assertThat(DemoPlan.of(11, 11, 200_000, 0.05, 667, new DemoPlan.Machine(20_000, 28_232, 8)).clientJitOnly()).isFalse();
+    assertThat(DemoPlan.of(2, 2, 4000, 0.05, 80, HERE).crowded()).isFalse(); // 2 a core
+    assertThat(DemoPlan.of(4, 4, 4000, 0.05, 80, HERE).crowded()).isFalse(); // 4 a core
+    assertThat(DemoPlan.of(5, 4, 4000, 0.05, 80, HERE).crowded()).isTrue(); // 4.5 a core
+    assertThat(DemoPlan.of(11, 11, 200_000, 0.05, 667, HERE).crowded()).isTrue();
+    assertThat(DemoPlan.of(11, 11, 200_000, 0.05, 667, new DemoPlan.Machine(20_000, 28_232, 8)).crowded()).isFalse();
   }
 
   @Test
