@@ -183,8 +183,13 @@ def main():
 
 def breakdown(samples, roles_of, start, end):
     """Per role, cores used by each thread group between the first and last sample in [start, end]
-    that have the same processes alive; the machine's busy share over that window."""
+    with every child alive; the machine's busy share over that window."""
     window = [s for s in samples if start <= s["t"] <= end and s["procs"]]
+    # from the first to the last sample with every child alive (the children start one after
+    # another and end together): a window over fewer would compare different sets of processes
+    most = max((len(s["procs"]) for s in window), default=0)
+    full = [i for i, s in enumerate(window) if len(s["procs"]) == most]
+    window = window[full[0]:full[-1] + 1] if full else []
     if len(window) < 2:
         print("breakdown: fewer than two samples in the window")
         return
