@@ -175,9 +175,9 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
     // a node's /status answers with its last periodic kernel count (cheap), but its JSON still grows
     // with nothing and costs a request: past 20,000 sockets a node the demo reads it less often
     int statusEvery = (int) Math.max(1, ceilDiv(ceilDiv(connections, nodes), STATUS_SOCKETS_PER_SECOND));
-    boolean clientJit = nodes + simulators > JVMS_PER_CORE_FULL_JIT * Math.max(1, machine.cores());
+    boolean crowded = nodes + simulators > JVMS_PER_CORE_FULL_JIT * Math.max(1, machine.cores());
     return new DemoPlan(nodes, simulators, connections, ceilDiv(connections, nodes), perSimulator, List.copyOf(addresses),
-        ramp, statusEvery, clientJit);
+        ramp, statusEvery, crowded);
   }
 
   /**

@@ -52,7 +52,9 @@ public final class DemoRun {
    * Loopback handshakes a node of a crowded demo warms up with (a node's default is 2,000, each
    * with 4 echoes): enough calls of the handshake path for the tiered JIT's C2 to compile it before
    * the simulators start. With 2,000, the 11 nodes' C2 threads took 0.43 cores during the ramp of a
-   * 200,000 demo and 0.14 two minutes into the hold.
+   * 200,000 demo; with 10,000 (and one instance a process) the ramp took 109 s instead of 125, the
+   * hold's C2 stayed where it was (0.08 cores against 0.07: what is compiled late is not the
+   * handshake path).
    */
   static final int CROWDED_WARMUP_CONNECTIONS = 10_000;
   /** How long that warm-up may take: 11 nodes warm up at once on 2 cores. */
