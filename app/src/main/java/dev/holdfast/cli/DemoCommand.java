@@ -115,9 +115,9 @@ final class DemoCommand implements Callable<Integer> {
       SimulatorConfig checked = SimulatorConfig.fromJson(probe);
       long population = checked.population();
       ChurnRate rate = new ChurnRate(checked.churn().fraction(), checked.churn().period());
+      DemoPlan.Machine machine = DemoPlan.Machine.here();
       if (!rampGiven) {
-        ramp.put("perSecond", DemoPlan.rampPerSecond(population, rate.perSecond(population),
-            DemoPlan.Machine.here().cores()));
+        ramp.put("perSecond", DemoPlan.rampPerSecond(population, rate.perSecond(population), machine.cores()));
       }
       int n = nodes != null ? nodes : DEFAULT_NODES;
       int s = simulators != null ? simulators : DEFAULT_SIMULATORS;
@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
             "must be at least 1");
       }
       try {
-        plan = DemoPlan.of(n, s, population, checked.tolerance(), rate.perSecond(population), DemoPlan.Machine.here());
+        plan = DemoPlan.of(n, s, population, checked.tolerance(), rate.perSecond(population), machine);
       } catch (DemoPlan.Refused r) {
         System.err.println("holdfast demo: refused before starting anything: " + r.getMessage());
         return Holdfast.USAGE;

@@ -39,11 +39,6 @@ public final class ChildProcesses implements AutoCloseable {
   private final List<Child> children = new CopyOnWriteArrayList<>();
   private final Set<Integer> portsGiven = new HashSet<>();
 
-  /** @param jvm the command up to and including {@code -jar holdfast.jar} */
-  public ChildProcesses(Path outDir, List<String> jvm) {
-    this(outDir, jvm, List.of());
-  }
-
   /**
    * @param jvm the command up to and including {@code -jar holdfast.jar}
    * @param simulatorFlags JVM flags for the simulators, right after the java binary, so that
@@ -92,6 +87,9 @@ public final class ChildProcesses implements AutoCloseable {
    */
   public synchronized int freePort() {
     int[] range = listeningPorts(DemoPlan.Machine.ephemeralRange());
+    if (range.length == 0) {
+      return osPickedPort(); // an ephemeral range over nearly every port: nothing outside it to pick from
+    }
     int span = range[1] - range[0] + 1;
     int start = ThreadLocalRandom.current().nextInt(span);
     for (int i = 0; i < span; i++) {
@@ -112,17 +110,30 @@ public final class ChildProcesses implements AutoCloseable {
 
   /**
    * Where the demo's listening ports come from: the 10,000 ports below the ephemeral range when
-   * there is room (22768-32767 with Linux's default 32768-60999), else those above it; never the
-   * Hazelcast member ports 5701-5740 below 10,000.
+   * there is room (22768-32767 with Linux's default 32768-60999), else the ports above it when at
+   * least 1,000; never below 10,000 (the Hazelcast member ports 5701-5740). Empty when neither fits.
    */
   static int[] listeningPorts(int[] ephemeral) {
     if (ephemeral[0] - 10_000 >= 10_000) {
       return new int[] {ephemeral[0] - 10_000, ephemeral[0] - 1};
     }
-    if (ephemeral[1] < 65_535 - 1000) {
+    if (ephemeral[1] <= 65_535 - 1000) {
       return new int[] {ephemeral[1] + 1, 65_535};
     }
-    return new int[] {Math.max(10_000, ephemeral[0] - 10_000), ephemeral[0] - 1};
+    return new int[0];
+  }
+
+  private int osPickedPort() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        if (portsGiven.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("no free loopback port", e);
+      }
+    }
+    throw new IllegalStateException("no free loopback port after 50 attempts");
   }
 
   /** Starts {@code holdfast ARGS} as a child; its output goes to {@code NAME.log} in the run folder. */

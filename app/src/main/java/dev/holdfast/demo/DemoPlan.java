@@ -1,6 +1,9 @@
 package dev.holdfast.demo;
 
 import dev.holdfast.os.OpenFileLimit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +32,9 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
 
   /**
    * Open files a demo node keeps back from its sockets (its {@code openFileReserve}; a node's default
-   * is 1,000). In a 24-process demo a node had 26-30 descriptors that are not sockets and about 50
-   * cluster and admin sockets; 500 leaves room for several times that, and lets 11 nodes, not 12,
+   * is 1,000). In a 24-process demo a node had 26-30 descriptors that are not sockets (/proc/PID/fd)
+   * beside its client sockets, its listening ports and up to two Hazelcast connections per other
+   * member (not counted apart); 500 leaves room for several times that, and lets 11 nodes, not 12,
    * hold 200,000 with the tolerance's headroom (each JVM here costs its JIT, collector and member).
    */
   public static final long NODE_RESERVE = 500;
@@ -91,10 +95,9 @@ public record DemoPlan(int nodes, int simulators, long connections, long perNode
     /** {@code net.ipv4.ip_local_port_range} as {low, high}, or Linux's default 32768-60999 where it cannot be read. */
     public static int[] ephemeralRange() {
       try {
-        String[] r = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-            .trim().split("\\s+");
+        String[] r = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
         return new int[] {Integer.parseInt(r[0]), Integer.parseInt(r[1])};
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         return new int[] {32_768, 60_999}; // not Linux: the usual range
       }
     }

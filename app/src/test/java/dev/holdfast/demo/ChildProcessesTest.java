@@ -19,11 +19,13 @@ class ChildProcessesTest {
     assertThat(ChildProcesses.listeningPorts(new int[] {32_768, 60_999})).containsExactly(22_768, 32_767);
     // a range starting low leaves room above it
     assertThat(ChildProcesses.listeningPorts(new int[] {15_000, 50_000})).containsExactly(50_001, 65_535);
+    // nearly every port ephemeral: nothing outside to pick from, the OS picks then
+    assertThat(ChildProcesses.listeningPorts(new int[] {1024, 65_000})).isEmpty();
   }
 
   @Test
   void freePortsAreDistinctBindableAndOutsideTheEphemeralRange(@TempDir Path dir) throws Exception {
-    try (ChildProcesses children = new ChildProcesses(dir, List.of("java"))) {
+    try (ChildProcesses children = new ChildProcesses(dir, List.of("java"), List.of())) {
       handsOutFreePorts(children);
     }
   }
