@@ -4,15 +4,17 @@ thread, its resident memory and open files, and the machine's CPU use, until eve
 
     bench/demo-resources.py RUN_DIR [--every 10] [--out FILE.jsonl]
 
-    bench/demo-resources.py RUN_DIR --summarize [--from S] [--to S]
+    bench/demo-resources.py RUN_DIR --summarize [--hold | --from S --to S]
 
 RUN_DIR is the demo's --out folder; the script waits (at most 10 minutes) for its children.json.
 Each sample is one JSON line; at the end it prints, per role, the CPU each process spent and the
 share of it spent counting the kernel's sockets (the thread named holdfast-kernel-count, read from
 /proc/PID/task/*/stat: the count's cost measured from outside, whatever the process reports), and
 where the CPU went by thread group (event loops, JIT compilers, collector, Hazelcast, kernel
-counts, the rest), in cores, between --from and --to seconds of the sampling (default: all of it).
---summarize prints that again from a finished run's samples, for another window.
+counts, the rest, threads that ended before the sample), in cores, between --from and --to
+seconds of the sampling (default: all of it). --summarize prints that again from a finished run's
+samples, for another window; --hold takes the window from the demo's report.json: from the ramp's
+end (population within tolerance) to the last second of the hold.
 """
 import argparse
 import json
@@ -59,7 +61,7 @@ def group(thread_name):
     return "other"
 
 
-GROUPS = ("eventLoops", "jit", "gc", "hazelcast", "kernelCount", "other")
+GROUPS = ("eventLoops", "jit", "gc", "hazelcast", "kernelCount", "other", "ended")
 
 
 def process(pid):
@@ -84,8 +86,9 @@ def process(pid):
         fds = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         return None
-    # threads that ended are in the process's total only: the difference is "other"
-    groups["other"] += max(0.0, total - sum(groups.values()))
+    # threads that ended (the JVM starts and stops compiler threads as its queue grows and drains)
+    # are in the process's total only
+    groups["ended"] += max(0.0, total - sum(groups.values()))
     return {"cpu": total, "countCpu": counting, "rss": rss, "fds": fds, "threads": len(tasks),
             "groups": {k: round(v, 2) for k, v in groups.items()}}
 
@@ -114,12 +117,17 @@ def main():
     ap.add_argument("--from", dest="start", type=float, default=0.0, help="breakdown window start, seconds")
     ap.add_argument("--to", dest="end", type=float, default=float("inf"), help="breakdown window end, seconds")
     ap.add_argument("--summarize", action="store_true", help="only print the breakdown of a finished run's samples")
+    ap.add_argument("--hold", action="store_true", help="with --summarize: the window of the hold after the ramp, "
+                    "from RUN_DIR/report.json")
     a = ap.parse_args()
     if a.summarize:
         with open(os.path.join(a.run_dir, "children.json")) as f:
             roles_of = {c["name"]: c["role"] for c in json.load(f)}
         with open(a.out or os.path.join(a.run_dir, "resources.jsonl")) as f:
-            breakdown([json.loads(line) for line in f], roles_of, a.start, a.end)
+            samples = [json.loads(line) for line in f]
+        if a.hold:
+            a.start, a.end = hold_window(a.run_dir, samples)
+        breakdown(samples, roles_of, a.start, a.end)
         return
     children_file = os.path.join(a.run_dir, "children.json")
     deadline = time.time() + 600
@@ -136,7 +144,7 @@ def main():
         while True:
             now = time.time()
             m = machine()
-            sample = {"t": round(now - t0, 1), "machineBusy": None, "procs": {}}
+            sample = {"t": round(now - t0, 1), "wall": round(now, 1), "machineBusy": None, "procs": {}}
             if m[0] > m0[0]:
                 sample["machineBusy"] = round(1 - (m[1] - m0[1]) / (m[0] - m0[0]), 3)
             m0 = m
@@ -179,6 +187,21 @@ def main():
         json.dump(roles, f, indent=1)
     with open(out) as f:
         breakdown([json.loads(line) for line in f], {c["name"]: c["role"] for c in children}, a.start, a.end)
+
+
+def hold_window(run_dir, samples):
+    """The hold after the ramp, in seconds of the sampling: from the ramp's end to the last sample of
+    the demo's timeline in its hold phase, both from report.json (the timeline's wall-clock start)."""
+    with open(os.path.join(run_dir, "report.json")) as f:
+        report = json.load(f)
+    t0 = report["demo"].get("timelineStartEpochMs")
+    ramp = report["ramp"].get("seconds")
+    holding = [s["t"] for s in report["timeline"] if s["phase"] == "hold"]
+    if not t0 or ramp is None or not holding or "wall" not in samples[0]:
+        sys.exit("demo-resources: --hold needs a report with timelineStartEpochMs and a ramp that ended, and "
+                 "samples with wall-clock times (this script's since 2026-12-01); give --from and --to instead")
+    offset = t0 / 1000 - (samples[0]["wall"] - samples[0]["t"])  # the timeline's zero on the sampling's clock
+    return offset + ramp, offset + max(holding)
 
 
 def breakdown(samples, roles_of, start, end):

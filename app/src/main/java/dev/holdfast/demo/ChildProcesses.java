@@ -32,6 +32,14 @@ public final class ChildProcesses implements AutoCloseable {
    * simulators with when there are many JVMs per core ({@link DemoPlan#crowded()}).
    */
   public static final List<String> CLIENT_JIT_ONLY = List.of("-XX:TieredStopAtLevel=1");
+  /** The collector of {@code bin/holdfast}: G1 had the smallest RSS at full hold (bench/README.md). */
+  public static final String G1 = "-XX:+UseG1GC";
+  /**
+   * The collector of a crowded demo's children: the serial collector, which the JVM itself picks
+   * for a machine it sees as small. In a 200,000 hold of 22 JVMs on 2 cores, G1's threads took 0.095
+   * cores and the serial collector 0.02.
+   */
+  public static final String SERIAL = "-XX:+UseSerialGC";
 
   private final Path outDir;
   private final List<String> jvm;
@@ -51,15 +59,21 @@ public final class ChildProcesses implements AutoCloseable {
   }
 
   /**
-   * The JVM command of {@code bin/holdfast} for this jar: the same heap, collector, compact object
-   * headers where the JVM has them (Java 25+) and {@code --add-opens}, plus
-   * {@code HOLDFAST_JAVA_OPTS}, and the watch on this process's PID.
+   * The JVM command of {@code bin/holdfast} for this jar: the same heap, compact object headers
+   * where the JVM has them (Java 25+) and {@code --add-opens}, {@code collector} unless
+   * {@code HOLDFAST_JAVA_OPTS} names one, plus {@code HOLDFAST_JAVA_OPTS}, and the watch on this
+   * process's PID.
    */
-  public static List<String> holdfastJvm(Path jar) {
+  public static List<String> holdfastJvm(Path jar, String collector) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String heap = System.getenv().getOrDefault("HOLDFAST_HEAP", "2g");
-    cmd.addAll(List.of("-Xms256m", "-Xmx" + heap, "-XX:+UseG1GC"));
+    String extra = System.getenv("HOLDFAST_JAVA_OPTS");
+    List<String> extraFlags = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+    cmd.addAll(List.of("-Xms256m", "-Xmx" + heap));
+    if (extraFlags.stream().noneMatch(ChildProcesses::choosesCollector)) {
+      cmd.add(collector); // a collector named in HOLDFAST_JAVA_OPTS replaces it (the JVM refuses two)
+    }
     if (Runtime.version().feature() >= 25) {
       cmd.add("-XX:+UseCompactObjectHeaders");
     }
@@ -68,14 +82,16 @@ public final class ChildProcesses implements AutoCloseable {
       cmd.add("--add-opens");
       cmd.add(open + "=ALL-UNNAMED");
     }
-    String extra = System.getenv("HOLDFAST_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      cmd.addAll(List.of(extra.trim().split("\\s+")));
-    }
+    cmd.addAll(extraFlags);
     cmd.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid());
     cmd.add("-jar");
     cmd.add(jar.toString());
     return cmd;
+  }
+
+  /** True for a JVM flag that selects a garbage collector, such as {@code -XX:+UseSerialGC}. */
+  static boolean choosesCollector(String flag) {
+    return flag.startsWith("-XX:+Use") && flag.endsWith("GC");
   }
 
   /**

@@ -36,10 +36,13 @@ public final class DemoRun {
    * How often every child counts its sockets in the kernel. The live view reads each second; when
    * every read counted, the counts took 19% of the machine's busy CPU at 150,000 connections; every
    * 5 s they still took 8-10% of the processes' CPU at 200,000 (24 processes, each about 45 ms a
-   * count for its 16,667 sockets on the saturated machine). So the children count every 10 s, the
-   * view shows the last count with its age, and the counts at the end are always fresh.
+   * count for its 16,667 sockets on the saturated machine), every 10 s 0.12 cores of the 22 processes
+   * of a crowded 200,000 hold. So the children count every 10 s, a crowded demo's every 30 s
+   * ({@link #kernelCountInterval}), the view shows the last count with its age, and the counts at
+   * the end are always fresh.
    */
   static final Duration KERNEL_COUNT_INTERVAL = Duration.ofSeconds(10);
+  static final Duration CROWDED_KERNEL_COUNT_INTERVAL = Duration.ofSeconds(30);
   /**
    * How long a demo process may go without a Hazelcast heartbeat before the others count it gone
    * (the loopback config's own is 10 s, for the fault tests' quick detection). When 12 simulators
@@ -68,12 +71,18 @@ public final class DemoRun {
   private final StatusClient client = new StatusClient();
   private final List<JsonObject> deaths = new ArrayList<>();
   private boolean prometheus;
+  private long timelineStartEpochMs;
   private PrometheusRun scraper;
 
   public DemoRun(DemoSettings settings, DemoPlan plan, PrintStream out) {
     this.settings = settings;
     this.plan = plan;
     this.out = out;
+  }
+
+  /** How often the children of {@code plan} count their sockets in the kernel. */
+  static Duration kernelCountInterval(DemoPlan plan) {
+    return plan.crowded() ? CROWDED_KERNEL_COUNT_INTERVAL : KERNEL_COUNT_INTERVAL;
   }
 
   /** Ends the run early (Ctrl-C): the report is still written. */
@@ -92,7 +101,7 @@ public final class DemoRun {
     JsonObject j = s.simulatorJson().copy();
     j.put("nodeId", name).put("targets", SimulatorConfig.CLUSTER_TARGETS).put("population", s.connections())
         .put("adminHost", "127.0.0.1").put("adminPort", adminPort).put("progressInterval", "1s")
-        .put("osCountInterval", Durations.format(KERNEL_COUNT_INTERVAL))
+        .put("osCountInterval", Durations.format(kernelCountInterval(plan)))
         .put("sourceAddresses", new JsonArray(new ArrayList<>(plan.sourceAddresses().get(index))))
         .put("report", new JsonObject().put("json", s.outDir().resolve(name + ".json").toString())
             .put("text", s.outDir().resolve(name + ".txt").toString())
@@ -122,7 +131,9 @@ public final class DemoRun {
     Files.createDirectories(settings.outDir());
     SimulatorConfig shared = SimulatorConfig.fromJson(simulatorConfig(settings, plan, clusterName, 0, 0));
     List<String> jit = plan.crowded() ? ChildProcesses.CLIENT_JIT_ONLY : List.of();
-    try (ChildProcesses children = new ChildProcesses(settings.outDir(), ChildProcesses.holdfastJvm(settings.jar()), jit)) {
+    String collector = plan.crowded() ? ChildProcesses.SERIAL : ChildProcesses.G1;
+    List<String> jvm = ChildProcesses.holdfastJvm(settings.jar(), collector);
+    try (ChildProcesses children = new ChildProcesses(settings.outDir(), jvm, jit)) {
       out.printf("holdfast demo: %,d connections, %s, %s, churn %s, messages every %s, for %s%n",
           settings.connections(), DemoReport.plural(settings.nodes(), "node"),
           DemoReport.plural(settings.simulators(), "simulator"), settings.churn(),
@@ -130,10 +141,10 @@ public final class DemoRun {
       out.printf("  cluster %s on loopback; per process: nodes %,d, simulators %,d connections; run folder %s%n",
           clusterName, plan.perNode(), plan.perSimulator(), settings.outDir());
       if (plan.crowded()) {
-        out.printf("  %d JVMs on %d cores: simulators run the client compiler only (%s), every process %d instance,"
-            + " nodes warm up with %,d handshakes%n", plan.nodes() + plan.simulators(),
-            Runtime.getRuntime().availableProcessors(), String.join(" ", jit), DemoPlan.CROWDED_INSTANCES,
-            CROWDED_WARMUP_CONNECTIONS);
+        out.printf("  %d JVMs on %d cores: simulators run the client compiler only (%s), every process %d instance"
+            + " and the serial collector, nodes warm up with %,d handshakes, kernel counts every %s%n",
+            plan.nodes() + plan.simulators(), Runtime.getRuntime().availableProcessors(), String.join(" ", jit),
+            DemoPlan.CROWDED_INSTANCES, CROWDED_WARMUP_CONNECTIONS, Durations.format(kernelCountInterval(plan)));
       }
       List<Child> nodes = startNodes(children);
       List<Child> sims = nodes == null ? List.of() : startSimulators(children);
@@ -165,8 +176,10 @@ public final class DemoRun {
           .put("churnFraction", settings.churn().fraction()).put("churnPeriod", Durations.format(settings.churn().period()))
           .put("interval", Durations.format(settings.interval())).put("duration", Durations.format(settings.duration()))
           .put("out", settings.outDir().toString()).put("rampPerSecond", plan.rampPerSecond())
-          .put("crowded", plan.crowded())
-          .put("nodeStatusEverySeconds", plan.nodeStatusEverySeconds());
+          .put("crowded", plan.crowded()).put("jvm", new JsonArray(new ArrayList<>(jvm)))
+          .put("simulatorJvmFlags", new JsonArray(new ArrayList<>(jit)))
+          .put("nodeStatusEverySeconds", plan.nodeStatusEverySeconds())
+          .put("timelineStartEpochMs", timelineStartEpochMs); // the wall clock at t = 0 of the timeline
       DemoReport report = DemoReport.of(new DemoReport.Inputs(demo, children.all(), timeline, reports, missing,
           sampler == null ? java.util.Map.of() : sampler.lastStatus(), deaths, stopReason.get(), shared.tolerance(),
           shared.thresholds()));
@@ -202,7 +215,7 @@ public final class DemoRun {
       int ws = children.freePort();
       int admin = children.freePort();
       Path config = settings.outDir().resolve(name + "-config.json");
-      JsonObject nodeConfig = new JsonObject().put("osCountInterval", Durations.format(KERNEL_COUNT_INTERVAL))
+      JsonObject nodeConfig = new JsonObject().put("osCountInterval", Durations.format(kernelCountInterval(plan)))
           .put("openFileReserve", DemoPlan.NODE_RESERVE)
           .put("cluster", new JsonObject().put("heartbeatTimeout", Durations.format(HEARTBEAT_TIMEOUT)));
       if (plan.crowded()) {
@@ -273,6 +286,7 @@ public final class DemoRun {
     double hold = settings.duration().toNanos() / 1e9;
     double bound = hold + 120;
     long start = System.nanoTime();
+    timelineStartEpochMs = System.currentTimeMillis();
     long next = start;
     out.println();
     while (true) {

@@ -24,6 +24,14 @@ class ChildProcessesTest {
   }
 
   @Test
+  void aCollectorFlagIsRecognisedSoItCanReplaceG1() {
+    assertThat(List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseZGC", "-XX:+UseG1GC"))
+        .allMatch(ChildProcesses::choosesCollector);
+    assertThat(List.of("-XX:-UseSerialGC", "-XX:+UseStringDeduplication", "-XX:+UseGCOverheadLimit", "-Xmx2g"))
+        .noneMatch(ChildProcesses::choosesCollector);
+  }
+
+  @Test
   void freePortsAreDistinctBindableAndOutsideTheEphemeralRange(@TempDir Path dir) throws Exception {
     try (ChildProcesses children = new ChildProcesses(dir, List.of("java"), List.of())) {
       handsOutFreePorts(children);

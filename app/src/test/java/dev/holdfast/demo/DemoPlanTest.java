@@ -90,6 +90,12 @@ class DemoPlanTest {
   }
 
   @Test
+  void crowdedDemosCountTheKernelsSocketsLessOften() throws Exception {
+    assertThat(DemoRun.kernelCountInterval(DemoPlan.of(2, 2, 4000, 0.05, 80, HERE))).hasSeconds(10);
+    assertThat(DemoRun.kernelCountInterval(DemoPlan.of(11, 11, 200_000, 0.05, 667, HERE))).hasSeconds(30);
+  }
+
+  @Test
   void theRampFillsInTenSecondsUpToWhatTheCoresCanShake() throws Exception {
     assertThat(DemoPlan.rampPerSecond(4000, 0, 2)).isEqualTo(1000); // the floor
     assertThat(DemoPlan.rampPerSecond(20_000, 0, 2)).isEqualTo(2000); // 10 s
