@@ -40,6 +40,18 @@ public final class ChildProcesses implements AutoCloseable {
    * cores and the serial collector 0.02.
    */
   public static final String SERIAL = "-XX:+UseSerialGC";
+  /**
+   * The rest of a crowded demo's JVM flags, for every child. Java priorities reach the OS
+   * ({@code ThreadPriorityPolicy=1}: the VM thread, which runs the serial collector and every
+   * safepoint, then runs at nice -4 where the process may raise priorities, as root; elsewhere
+   * the JVM leaves priorities as they are), the JIT's compiler threads at nice 4 and so after the
+   * event loops, and no safepoint once a second for clean-up alone. In a 200,000 hold of 22 JVMs
+   * on 2 cores, young collections needed 30-80 ms of CPU but took 50-1,100 ms of wall time
+   * (the VM thread waited for a core), and the once-a-second clean-up safepoints took up to 75 ms
+   * to reach: every thread of the process stands still for as long.
+   */
+  public static final List<String> CROWDED_FLAGS = List.of("-XX:ThreadPriorityPolicy=1",
+      "-XX:CompilerThreadPriority=4", "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0");
 
   private final Path outDir;
   private final List<String> jvm;
@@ -61,10 +73,10 @@ public final class ChildProcesses implements AutoCloseable {
   /**
    * The JVM command of {@code bin/holdfast} for this jar: the same heap, compact object headers
    * where the JVM has them (Java 25+) and {@code --add-opens}, {@code collector} unless
-   * {@code HOLDFAST_JAVA_OPTS} names one, plus {@code HOLDFAST_JAVA_OPTS}, and the watch on this
-   * process's PID.
+   * {@code HOLDFAST_JAVA_OPTS} names one, {@code flags}, then {@code HOLDFAST_JAVA_OPTS} (so they
+   * win), and the watch on this process's PID.
    */
-  public static List<String> holdfastJvm(Path jar, String collector) {
+  public static List<String> holdfastJvm(Path jar, String collector, List<String> flags) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String heap = System.getenv().getOrDefault("HOLDFAST_HEAP", "2g");
@@ -82,6 +94,7 @@ public final class ChildProcesses implements AutoCloseable {
       cmd.add("--add-opens");
       cmd.add(open + "=ALL-UNNAMED");
     }
+    cmd.addAll(flags);
     cmd.addAll(extraFlags);
     cmd.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid());
     cmd.add("-jar");

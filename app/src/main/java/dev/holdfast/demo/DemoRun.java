@@ -132,7 +132,8 @@ public final class DemoRun {
     SimulatorConfig shared = SimulatorConfig.fromJson(simulatorConfig(settings, plan, clusterName, 0, 0));
     List<String> jit = plan.crowded() ? ChildProcesses.CLIENT_JIT_ONLY : List.of();
     String collector = plan.crowded() ? ChildProcesses.SERIAL : ChildProcesses.G1;
-    List<String> jvm = ChildProcesses.holdfastJvm(settings.jar(), collector);
+    List<String> jvm = ChildProcesses.holdfastJvm(settings.jar(), collector,
+        plan.crowded() ? ChildProcesses.CROWDED_FLAGS : List.of());
     try (ChildProcesses children = new ChildProcesses(settings.outDir(), jvm, jit)) {
       out.printf("holdfast demo: %,d connections, %s, %s, churn %s, messages every %s, for %s%n",
           settings.connections(), DemoReport.plural(settings.nodes(), "node"),
@@ -142,7 +143,8 @@ public final class DemoRun {
           clusterName, plan.perNode(), plan.perSimulator(), settings.outDir());
       if (plan.crowded()) {
         out.printf("  %d JVMs on %d cores: simulators run the client compiler only (%s), every process %d instance"
-            + " and the serial collector, nodes warm up with %,d handshakes, kernel counts every %s%n",
+            + " and the serial collector, the event loops and collector before the JIT, nodes warm up with %,d"
+            + " handshakes, kernel counts every %s%n",
             plan.nodes() + plan.simulators(), Runtime.getRuntime().availableProcessors(), String.join(" ", jit),
             DemoPlan.CROWDED_INSTANCES, CROWDED_WARMUP_CONNECTIONS, Durations.format(kernelCountInterval(plan)));
       }

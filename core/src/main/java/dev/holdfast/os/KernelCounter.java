@@ -229,6 +229,9 @@ public final class KernelCounter implements AutoCloseable {
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
       Thread thread = new Thread(r, THREAD_NAME);
       thread.setDaemon(true);
+      // background work: where Java priorities reach the OS (-XX:ThreadPriorityPolicy=1, as a crowded
+      // demo runs), the event loops go first
+      thread.setPriority(Thread.MIN_PRIORITY);
       return thread;
     });
     t.setRemoveOnCancelPolicy(true);
